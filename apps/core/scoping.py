@@ -1,0 +1,74 @@
+"""The one place that filters tenant-owned data for an actor.
+
+Every query on a tenant-owned model starts from `Model.objects.visible_to(actor)`. This module alone
+filters by tenant, by the user's sensor list and by the user's number / domain / IP / VLAN
+restrictions. A model states which of its fields carry those facts; the rules live here.
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+from django.db import models
+from django.db.models import Q
+
+
+def value_match(field, value):
+    """Exact match, or the legacy wildcard match when the value holds `%`."""
+    return Q(**{f"{field}__like": value}) if "%" in value else Q(**{field: value})
+
+
+def either_side(fields, values, both_sides, make):
+    """One rule kind: a call matches when caller or called matches (both with `both_sides`)."""
+    per_side = [reduce(or_, (make(field, value) for value in values)) for field in fields]
+    return reduce(and_ if both_sides else or_, per_side)
+
+
+def restriction_q(model, restrictions):
+    spec = getattr(model, "scope_restriction_fields", None)
+    if not spec or not restrictions:
+        return Q()
+    parts = []
+    both = restrictions.both_sides
+    if restrictions.numbers:
+        parts.append(either_side(spec["numbers"], restrictions.numbers, both, value_match))
+    if restrictions.domains:
+        parts.append(either_side(spec["domains"], restrictions.domains, both, value_match))
+    if restrictions.ips:
+        parts.append(either_side(spec["ips"], restrictions.ips, both, lambda f, v: Q(**{f"{f}__in_cidr": v})))
+    if restrictions.vlans:
+        parts.append(Q(**{f"{spec['vlan']}__in": restrictions.vlans}))
+    # Every configured kind must hold: a restriction only ever narrows what a user sees.
+    return reduce(and_, parts)
+
+
+def scope_queryset(queryset, actor):
+    if actor is None or actor.tenant_id is None:
+        return queryset.none()
+    model = queryset.model
+    queryset = queryset.filter(**{model.scope_tenant_field: actor.tenant_id})
+    sensor_field = getattr(model, "scope_sensor_field", None)
+    if sensor_field and actor.sensor_ids is not None:
+        queryset = queryset.filter(**{f"{sensor_field}__in": actor.sensor_ids})
+    return queryset.filter(restriction_q(model, actor.restrictions))
+
+
+class TenantQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        return scope_queryset(self, actor)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    pass
+
+
+class TenantOwned(models.Model):
+    """Abstract base: a row that belongs to one tenant."""
+
+    scope_tenant_field = "tenant_id"
+
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,54 @@
+"""One view per legacy URL. Each answers in the legacy shape whatever happens: never a 500."""
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from apps.core.exceptions import AppError, InvalidInput
+
+from . import envelope, handlers  # noqa: F401  (importing handlers registers the tasks)
+from .auth import legacy_actor
+from .parsing import parse_params, request_fields
+from .registry import TASKS
+
+log = logging.getLogger(__name__)
+
+
+def legacy_safe(view):
+    """Turn any failure into the legacy error shape; an unexpected one is logged, never shown."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except AppError as exc:
+            return envelope.error(exc.message)
+        except Exception:
+            log.exception("legacy request failed: %s", request.path)
+            return envelope.error(_("Internal error; the administrator can find it in the server log."))
+
+    wrapped.__name__ = view.__name__
+    return csrf_exempt(transaction.non_atomic_requests(wrapped))
+
+
+@legacy_safe
+def api_php(request):
+    fields = request_fields(request)
+    name = fields.get("task")
+    if not name:
+        raise InvalidInput(_("task parameter missing"))
+    task = TASKS.get(str(name))
+    if task is None:
+        raise InvalidInput(_("Unknown task: %(task)s") % {"task": name})
+    actor = legacy_actor(fields)
+    if task.flag:
+        actor.require(task.flag)
+    params = parse_params(fields.get("params"))
+    result = task.handler(actor=actor, params=params, fields=fields)
+    return result if hasattr(result, "status_code") else envelope.ok(result)
+
+
+@legacy_safe
+def api_php_wrong_path(request):
+    raise InvalidInput(_("action parameter missing: the API lives at /php/api.php, not /api.php"))

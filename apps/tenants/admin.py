@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Tenant
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    list_display = (
+        "slug",
+        "name",
+        "timezone",
+        "max_concurrent_calls",
+        "api_max_concurrent_connections",
+        "api_disable_authorization",
+    )
+    search_fields = ("slug", "name")
+    list_filter = ("api_disable_authorization", "timezone")
+    raw_id_fields = ("api_user",)

@@ -1,0 +1,53 @@
+"""The embedded demo: tenant `demo`, user `demo` / `demo` with every capability, and calls to look at.
+
+Idempotent: `make run` calls it every time; it only adds what is missing.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from apps.cdr.services import cdr_seed
+from apps.core.capabilities import GRANTING_FLAGS
+from apps.sensors.services import sensor_ensure_default
+from apps.tenants.models import Tenant
+from apps.tenants.services import tenant_create
+from apps.users.models import User
+from apps.users.services import user_create
+
+
+class Command(BaseCommand):
+    help = "Create the demo tenant and user and load demo calls (seeded, and the public captures)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--calls", type=int, default=5000, help="seeded calls when the tenant is new")
+
+    def handle(self, *args, calls, **options):
+        tenant = Tenant.objects.filter(slug="demo").first()
+        if tenant is None:
+            tenant = tenant_create(slug="demo", name="Demo tenant", timezone="Europe/Prague")
+            sensor_ensure_default(tenant=tenant)
+            cdr_seed(tenant=tenant, count=calls, days=14, seed=42)
+            self.stdout.write(f"demo tenant created with {calls} seeded calls")
+        if not User.objects.filter(username="demo").exists():
+            user_create(
+                username="demo",
+                tenant=tenant,
+                password="demo",
+                is_admin=True,
+                flags=dict.fromkeys(GRANTING_FLAGS, True),
+            )
+            self.stdout.write("user demo / demo created (tenant administrator, every capability)")
+        self.import_captures(tenant)
+
+    def import_captures(self, tenant):
+        """Import the public captures when the capture pipeline is installed (idempotent by design)."""
+        try:
+            from apps.capture.services import capture_import_demo
+        except ImportError:
+            return
+        folder = Path(settings.VOIPMON_DEMO_CAPTURES_DIR)
+        if folder.is_dir():
+            summary = capture_import_demo(tenant=tenant, folder=folder)
+            self.stdout.write(f"public captures imported: {summary}")

@@ -1,0 +1,107 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api.views import ScopedModelViewSet
+from apps.core.capabilities import CAPABILITY_FLAGS
+from apps.core.exceptions import NotAuthenticated
+
+from .models import User
+from .selectors import user_authenticate_local, user_list, usergroup_list
+from .services import token_issue, user_create, user_delete, user_update
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    effective_flags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "password",
+            "first_name",
+            "last_name",
+            "email",
+            "is_admin",
+            "group",
+            "timezone",
+            "enable_sensors",
+            "restrict_numbers",
+            "restrict_domains",
+            "restrict_ips",
+            "restrict_vlans",
+            "restrict_both_sides",
+            "custom_headers_cdr",
+            "blocked",
+            "blocked_reason",
+            "req_2fa",
+            "is_active",
+            *CAPABILITY_FLAGS,
+            "effective_flags",
+        )
+
+    def get_effective_flags(self, obj) -> list[str]:
+        return sorted(obj.effective_flags())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        view = self.context.get("view")
+        actor = getattr(view, "actor", None)
+        fields["group"].queryset = usergroup_list(actor=actor)
+        return fields
+
+
+class UserViewSet(ScopedModelViewSet):
+    """Users of your tenant: administrators manage them; everyone may read `users/me/`."""
+
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return user_list(actor=self.actor)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        password = data.pop("password", None)
+        if not password:
+            raise serializers.ValidationError({"password": _("A password is required.")})
+        self.actor.require_admin()
+        serializer.instance = user_create(
+            tenant=self.request.user.tenant, password=password, check_password=True, **data
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = user_update(actor=self.actor, user=serializer.instance, **data)
+
+    def perform_destroy(self, instance):
+        user_delete(actor=self.actor, user=instance)
+
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        return Response(self.get_serializer(request.user).data)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenCreateView(APIView):
+    """Exchange a local user name and password for an API token (for scripts)."""
+
+    authentication_classes = ()
+    permission_classes = ()
+    serializer_class = TokenRequestSerializer
+
+    def post(self, request):
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            user = user_authenticate_local(**body.validated_data)
+        except NotAuthenticated as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"token": token_issue(user=user)})

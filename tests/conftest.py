@@ -1,0 +1,101 @@
+"""Fixtures every test can use. Two tenants always exist, and a sensor-restricted user."""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from apps.cdr.services import cdr_create
+from apps.sensors.services import sensor_create
+from apps.tenants.services import tenant_create
+from apps.users.services import user_create
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("VOIPMON_SHARED_DIR", REPO.parent / "shared"))
+PASSWORD = "s3cret-Pa55"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip, with their reason, when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (the suite is running on SQLite)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def tenant_a(db):
+    tenant = tenant_create(slug="acme", name="ACME Telecom", timezone="Europe/Prague")
+    for number in (1, 2):
+        sensor_create(tenant=tenant, id_sensor=number, name=f"acme sensor {number}")
+    return tenant
+
+
+@pytest.fixture
+def tenant_b(db):
+    tenant = tenant_create(slug="globex", name="Globex VoIP", timezone="UTC")
+    sensor_create(tenant=tenant, id_sensor=1, name="globex sensor 1")
+    return tenant
+
+
+@pytest.fixture
+def admin_a(tenant_a):
+    return user_create(username="alice", tenant=tenant_a, password=PASSWORD, is_admin=True)
+
+
+@pytest.fixture
+def user_a(tenant_a):
+    return user_create(username="arthur", tenant=tenant_a, password=PASSWORD, flags={"can_cdr": True})
+
+
+@pytest.fixture
+def restricted_a(tenant_a):
+    """Sees sensor 2 of tenant A only."""
+    return user_create(username="rita", tenant=tenant_a, password=PASSWORD, flags={"can_cdr": True}, sensors=[2])
+
+
+@pytest.fixture
+def user_b(tenant_b):
+    return user_create(username="bob", tenant=tenant_b, password=PASSWORD, flags={"can_cdr": True})
+
+
+@pytest.fixture
+def make_call():
+    counter = iter(range(1, 10**9))
+
+    def make(tenant, *, calldate="2024-03-05 10:00:00", duration=60.0, **fields):
+        start = dt.datetime.fromisoformat(calldate).replace(tzinfo=dt.UTC)
+        n = next(counter)
+        values = {
+            "callid": f"call-{n}@test",
+            "caller": "420601000001",
+            "called": "420602000002",
+            "sipcallerip": "192.0.2.10",
+            "sipcalledip": "198.51.100.20",
+            "id_sensor": 1,
+            "lastSIPresponseNum": 200,
+            "lastSIPresponse": "200 OK",
+            "connect_duration": duration - 5,
+            "bye": 3,
+            "whohanged": "caller",
+            "a_payload": 8,
+            "b_payload": 8,
+            "payload": 8,
+        }
+        values.update(fields)
+        return cdr_create(
+            tenant=tenant, calldate=start, callend=start + dt.timedelta(seconds=duration), duration=duration, **values
+        )
+
+    return make
+
+
+@pytest.fixture
+def is_postgres(db):
+    return connection.vendor == "postgresql"

@@ -1,0 +1,18 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from apps.cdr.api.views import CdrViewSet
+from apps.sensors.api import SensorViewSet
+from apps.tenants.api import TenantViewSet
+from apps.users.api import TokenCreateView, UserViewSet
+
+router = DefaultRouter()
+router.register("calls", CdrViewSet, basename="cdr")
+router.register("tenants", TenantViewSet, basename="tenant")
+router.register("users", UserViewSet, basename="user")
+router.register("sensors", SensorViewSet, basename="sensor")
+
+urlpatterns = [
+    path("auth/token/", TokenCreateView.as_view(), name="token-create"),
+    *router.urls,
+]
