@@ -1,0 +1,74 @@
+"""Shared plumbing for the benchmarks: a PostgreSQL database, a real HTTP server, timing statistics."""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/voipmon_bench"
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "voipmon.settings.local")
+    os.environ["DJANGO_DEBUG"] = "false"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url):
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database_url, *, workers=2):
+    """gunicorn on loopback with the embedded settings pointed at the benchmark database."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "false",
+           "DJANGO_SETTINGS_MODULE": "voipmon.settings.local"}
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    proc = subprocess.Popen(
+        [str(gunicorn), "voipmon.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level",
+         "warning"], cwd=REPO, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def timed(fn, runs):
+    fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summary(samples):
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95

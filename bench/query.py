@@ -1,0 +1,112 @@
+"""getVoipCalls over HTTP against the same query as plain SQL, on 1,000,000 seeded calls in PostgreSQL.
+
+    .venv/bin/python bench/query.py [--database-url URL] [--calls 1000000] [--runs 40]
+
+Seeds the calls once (PostgreSQL COPY; later runs reuse them), then times a one-day window with a
+caller prefix (`00%`) through /php/api.php on a real gunicorn server, and the same rows through
+psycopg with plain SQL, in the same run. Prints median and p95 of both, their ratio, and EXPLAIN.
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import urllib.parse
+
+from _common import DEFAULT_DB, ensure_database, setup_django, start_server, summary, timed
+
+TENANT = "bench"
+USER, PASSWORD = "bench", "bench-password"
+
+
+def prepare(calls):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from apps.cdr.models import Cdr
+    from apps.cdr.services import cdr_seed
+    from apps.core.capabilities import GRANTING_FLAGS
+    from apps.tenants.models import Tenant
+    from apps.tenants.services import tenant_create
+    from apps.users.models import User
+    from apps.users.services import user_create
+
+    call_command("migrate", verbosity=0)
+    tenant = Tenant.objects.filter(slug=TENANT).first() or tenant_create(slug=TENANT, name="Benchmark", timezone="UTC")
+    if not User.objects.filter(username=USER).exists():
+        user_create(username=USER, tenant=tenant, password=PASSWORD, flags=dict.fromkeys(GRANTING_FLAGS, True))
+    have = Cdr.objects.filter(tenant=tenant).count()
+    if have < calls:
+        from tqdm import tqdm
+
+        print(f"seeding {calls - have} calls ...")
+        with tqdm(total=calls - have, unit="call") as bar:
+            cdr_seed(tenant=tenant, count=calls - have, days=30, seed=7, progress=lambda n, t: bar.update(n - bar.n))
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Cdr._meta.db_table}")
+    return tenant
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    tenant = prepare(args.calls)
+
+    from django.db import connection
+
+    from apps.cdr.models import Cdr
+    from apps.legacy.rows import VOIPCALLS_COLUMNS
+
+    day = (dt.datetime.now(dt.UTC) - dt.timedelta(days=3)).date()
+    start, end = f"{day} 00:00:00", f"{day} 23:59:59"
+    params = json.dumps({"startTime": start, "startTimeTo": end, "caller": "00%"})
+    query = urllib.parse.urlencode({"task": "getVoipCalls", "user": USER, "password": PASSWORD, "params": params})
+
+    server, port = start_server(args.database_url)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        rows_seen = {}
+
+        def api_call():
+            conn.request("GET", f"/php/api.php?{query}")
+            body = json.loads(conn.getresponse().read())
+            assert body["success"], body
+            rows_seen["api"] = body["total"]
+
+        api = timed(api_call, args.runs)
+    finally:
+        server.terminate()
+        server.wait()
+
+    columns = ", ".join(connection.ops.quote_name(Cdr._meta.get_field(c).column) for c in VOIPCALLS_COLUMNS)
+    sql = (f"SELECT {columns} FROM {Cdr._meta.db_table} WHERE tenant_id = %s AND calldate >= %s "
+           "AND calldate <= %s AND caller LIKE %s ORDER BY calldate, id")
+    bounds = (tenant.pk, f"{start}+00", f"{end}+00", "00%")
+    raw = connection.cursor().cursor
+
+    def plain_sql():
+        raw.execute(sql, bounds)
+        rows_seen["sql"] = len(raw.fetchall())
+
+    plain = timed(plain_sql, args.runs)
+    raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, bounds)
+    plan = "\n".join(row[0] for row in raw.fetchall())
+    total = Cdr.objects.filter(tenant=tenant).count()
+
+    (api_med, api_p95), (sql_med, sql_p95) = summary(api), summary(plain)
+    print(f"\ncalls in tenant: {total:,}; window {day} (UTC), caller LIKE '00%': {rows_seen['api']} rows "
+          f"(plain SQL {rows_seen['sql']})")
+    print(f"{'':28}{'median ms':>12}{'p95 ms':>10}")
+    print(f"{'getVoipCalls over HTTP':28}{api_med:12.1f}{api_p95:10.1f}")
+    print(f"{'plain SQL (psycopg)':28}{sql_med:12.1f}{sql_p95:10.1f}")
+    print(f"ratio API / SQL (median): {api_med / sql_med:.2f}x   targets: <= 2x and < 50 ms median")
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the plain SQL:\n" + plan)
+
+
+if __name__ == "__main__":
+    main()
