@@ -12,6 +12,7 @@ from . import envelope, handlers  # noqa: F401  (importing handlers registers th
 from .auth import legacy_actor
 from .parsing import parse_params, request_fields
 from .registry import TASKS
+from .sessions import NoSession
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ def legacy_safe(view):
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except NoSession:
+            return envelope.no_session()
         except AppError as exc:
             return envelope.error(exc.message)
         except Exception:
@@ -41,7 +44,7 @@ def api_php(request):
     task = TASKS.get(str(name))
     if task is None:
         raise InvalidInput(_("Unknown task: %(task)s") % {"task": name})
-    actor = legacy_actor(fields)
+    actor = legacy_actor(request, fields)
     if task.flag:
         actor.require(task.flag)
     params = parse_params(fields.get("params"))

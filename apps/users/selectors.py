@@ -21,6 +21,11 @@ def usergroup_list(*, actor):
     return UserGroup.objects.visible_to(actor)
 
 
+def user_get_active(*, user_id):
+    """An active user by id, or None: sessions and tasks find their user again this way."""
+    return User.objects.select_related("tenant", "group").filter(pk=user_id, is_active=True).first()
+
+
 def user_list(*, actor):
     actor.require_admin()
     return User.objects.visible_to(actor).select_related("group").order_by("username")
