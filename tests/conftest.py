@@ -12,6 +12,8 @@ from apps.sensors.services import sensor_create
 from apps.tenants.services import tenant_create
 from apps.users.services import user_create
 
+pytest_plugins = ["tests.celery_worker"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VOIPMON_SHARED_DIR", REPO.parent / "shared"))
 PASSWORD = "s3cret-Pa55"

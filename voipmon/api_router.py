@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from apps.capture.api.views import CaptureUploadViewSet
 from apps.cdr.api.views import CdrViewSet
 from apps.sensors.api import SensorViewSet
 from apps.tenants.api import TenantViewSet
@@ -8,6 +9,7 @@ from apps.users.api import TokenCreateView, UserViewSet
 
 router = DefaultRouter()
 router.register("calls", CdrViewSet, basename="cdr")
+router.register("captures", CaptureUploadViewSet, basename="capture")
 router.register("tenants", TenantViewSet, basename="tenant")
 router.register("users", UserViewSet, basename="user")
 router.register("sensors", SensorViewSet, basename="sensor")

@@ -1,12 +1,15 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL in CI, SQLite otherwise)."""
 
 from .base import *  # noqa: F401,F403
+from pathlib import Path
+
 from .base import BASE_DIR, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
-CELERY_BROKER_URL = ""
-CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = Path(env("VOIPMON_MEDIA_ROOT", str(BASE_DIR / "var" / "test-media")))
+# A real worker started by tests/celery_worker.py gets its broker through the environment.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "") if env("VOIPMON_CELERY_WORKER") else ""
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Integration tests that need a real broker read this.
 VOIPMON_TEST_REDIS_URL = env("VOIPMON_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")

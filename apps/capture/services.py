@@ -1,0 +1,222 @@
+"""Every write of the capture pipeline: packets in, call records, streams, DTMF and per-call pcaps out.
+
+Import is transactional per call and idempotent: a call already stored under the same key (tenant,
+sensor, Call-ID, first INVITE time) is skipped, so importing a file twice, or an overlapping file,
+creates no duplicates. A call's pcaps are written to storage inside its transaction and removed
+again if the transaction fails, so no half-imported call is ever left behind.
+"""
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
+from apps.core.exceptions import AppError, InvalidInput
+from apps.sensors.models import Sensor
+
+from .analyzer import CaptureError, analyze_capture
+from .models import CaptureSettings, CaptureUpload, SipMessageCount
+
+log = logging.getLogger(__name__)
+
+STAT_KEYS = {"packets", "bytes", "sip_messages", "calls", "orphan_streams", "errors", "truncated"}
+CDR_FIELDS = {f.name: f for f in Cdr._meta.concrete_fields}
+RTP_FIELDS = {f.name for f in CdrRtp._meta.concrete_fields} - {"id", "tenant", "cdr"}
+DTMF_FIELDS = {f.name for f in CdrDtmf._meta.concrete_fields} - {"id", "tenant", "cdr"}
+
+
+class CaptureRefused(InvalidInput):
+    """The file is not a capture: nothing was written."""
+
+
+def cdr_values(fields):
+    """The analyzer's fields as model values: unknown keys dropped, NULL text stored as ''."""
+    values = {}
+    for name, value in fields.items():
+        field = CDR_FIELDS.get(name)
+        if field is None or name in ("id", "tenant"):
+            continue
+        if value is None and not field.null:
+            value = "" if isinstance(field, models.CharField) else field.get_default()
+        values[name] = value
+    return values
+
+
+def capture_settings_for(tenant):
+    return CaptureSettings.objects.filter(tenant=tenant).first()
+
+
+def call_store(*, tenant, id_sensor, call):
+    """Store one analysed call with its streams, DTMF and pcaps. Returns the Cdr, or None if it exists."""
+    values = cdr_values(call.fields)
+    values["id_sensor"] = id_sensor
+    values["custom_headers"] = call.custom_headers or {}
+    key = {"tenant": tenant, "id_sensor": id_sensor, "callid": values["callid"], "calldate": values["calldate"]}
+    if Cdr.objects.filter(**key).exists():
+        return None
+    saved = []
+    try:
+        with transaction.atomic():
+            cdr = Cdr.objects.create(tenant=tenant, **values)
+            CdrRtp.objects.bulk_create(
+                CdrRtp(tenant=tenant, cdr=cdr, **{k: v for k, v in s.items() if k in RTP_FIELDS}) for s in call.streams
+            )
+            CdrDtmf.objects.bulk_create(
+                CdrDtmf(tenant=tenant, cdr=cdr, **{k: v for k, v in d.items() if k in DTMF_FIELDS}) for d in call.dtmf
+            )
+            folder = f"pcaps/{tenant.pk}/{cdr.calldate:%Y-%m-%d}"
+            files = (("pcap_sip", call.pcap_sip_path, "sip"), ("pcap_full", call.pcap_full_path, "full"))
+            for attr, source, suffix in files:
+                if source:
+                    with open(source, "rb") as handle:
+                        name = default_storage.save(f"{folder}/{cdr.pk}.{suffix}.pcap", File(handle))
+                    saved.append(name)
+                    setattr(cdr, attr, name)
+            cdr.save(update_fields=["pcap_sip", "pcap_full"])
+        return cdr
+    except IntegrityError:
+        # the same call stored meanwhile by a concurrent import: still no duplicate
+        for name in saved:
+            default_storage.delete(name)
+        return None
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+
+
+def sip_counts_store(*, tenant, id_sensor, stats, day):
+    for method, count in stats.items():
+        if method in STAT_KEYS or not isinstance(count, int) or count <= 0:
+            continue
+        row, _created = SipMessageCount.objects.get_or_create(
+            tenant=tenant, id_sensor=id_sensor, day=day, method=method.upper()[:20]
+        )
+        SipMessageCount.objects.filter(pk=row.pk).update(count=models.F("count") + count)
+
+
+def capture_import_file(*, tenant, id_sensor, path, progress=None):
+    """Analyse a pcap/pcapng file and store its calls for a tenant's sensor. Returns a summary dict.
+
+    Raises CaptureRefused when the file is not a capture (nothing written). A truncated file imports
+    what it holds and says so; garbled packets are counted and skipped.
+    """
+    if not Sensor.objects.filter(tenant=tenant, id_sensor=id_sensor).exists():
+        raise InvalidInput(_("Sensor %(id)s does not exist in this tenant.") % {"id": id_sensor})
+    config = capture_settings_for(tenant)
+    work = tempfile.mkdtemp(prefix="voipmon-import-")
+    try:
+        try:
+            result = analyze_capture(
+                str(path),
+                out_dir=work,
+                custom_headers=config.header_names() if config else (),
+                match_header=(config.match_header or None) if config else None,
+                progress=progress,
+            )
+        except CaptureError as exc:
+            raise CaptureRefused(_("Not a pcap or pcapng capture: %(error)s") % {"error": exc}) from None
+        imported = duplicates = 0
+        for call in result.calls:
+            if call_store(tenant=tenant, id_sensor=id_sensor, call=call) is None:
+                duplicates += 1
+            else:
+                imported += 1
+        sip_counts_store(tenant=tenant, id_sensor=id_sensor, stats=result.stats, day=timezone.now().date())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    stats = result.stats
+    return {
+        "packets": stats["packets"],
+        "calls": stats["calls"],
+        "imported": imported,
+        "duplicates": duplicates,
+        "orphan_streams": stats["orphan_streams"],
+        "orphans": result.orphan_streams,
+        "errors": stats["errors"],
+        "truncated": bool(stats["truncated"]),
+        "other_sip": {k: v for k, v in stats.items() if k not in STAT_KEYS},
+    }
+
+
+def capture_import_demo(*, tenant, folder):
+    """Import every public capture into the demo tenant's first sensor (idempotent)."""
+    sensor = Sensor.objects.filter(tenant=tenant).order_by("id_sensor").first()
+    totals = {"files": 0, "imported": 0, "duplicates": 0, "refused": 0}
+    for path in sorted(Path(folder).glob("*.pcap*")):
+        try:
+            summary = capture_import_file(tenant=tenant, id_sensor=sensor.id_sensor, path=path)
+        except AppError:
+            totals["refused"] += 1
+            continue
+        totals["files"] += 1
+        totals["imported"] += summary["imported"]
+        totals["duplicates"] += summary["duplicates"]
+    return totals
+
+
+def capture_upload_create(*, actor, uploaded, id_sensor):
+    """Store an uploaded file and queue its import (after commit). The tenant comes from the actor."""
+    actor.require("can_upload_pcap")
+    if not Sensor.objects.visible_to(actor).filter(id_sensor=id_sensor).exists():
+        raise InvalidInput(_("Sensor %(id)s does not exist in this tenant.") % {"id": id_sensor})
+    if uploaded.size > settings.VOIPMON_CAPTURE_MAX_UPLOAD_BYTES:
+        raise AppError(capture_too_large_message(uploaded.size), code="too_large", status=413)
+    stamp = timezone.now()
+    stored = default_storage.save(f"uploads/{actor.tenant_id}/{stamp:%Y-%m-%d}/{uploaded.name[-100:]}", uploaded)
+    upload = CaptureUpload.objects.create(
+        tenant_id=actor.tenant_id,
+        id_sensor=id_sensor,
+        original_name=uploaded.name[:255],
+        stored_name=stored,
+        size=uploaded.size,
+        created_by_id=actor.user_id,
+    )
+    from .tasks import capture_upload_run
+
+    transaction.on_commit(lambda: capture_upload_run.delay(upload.pk))
+    return upload
+
+
+def capture_too_large_message(size):
+    limit = settings.VOIPMON_CAPTURE_MAX_UPLOAD_BYTES
+    return _("The file is %(size)s bytes; uploads are limited to %(limit)s bytes.") % {"size": size, "limit": limit}
+
+
+def capture_upload_process(*, upload_id):
+    """Run one queued upload's import, recording progress, the summary or a clear error."""
+    upload = CaptureUpload.objects.select_related("tenant").get(pk=upload_id)
+    CaptureUpload.objects.filter(pk=upload_id).update(status=CaptureUpload.RUNNING, progress=0)
+    last = [0.0]
+
+    def progress(done, total):
+        percent = round(100.0 * done / total, 1) if total else 100.0
+        if percent - last[0] >= 5 or percent >= 100:
+            last[0] = percent
+            CaptureUpload.objects.filter(pk=upload_id).update(progress=min(percent, 99.9))
+
+    try:
+        summary = capture_import_file(
+            tenant=upload.tenant,
+            id_sensor=upload.id_sensor,
+            path=default_storage.path(upload.stored_name),
+            progress=progress,
+        )
+    except AppError as exc:
+        finish = {"status": CaptureUpload.FAILED, "error": exc.message}
+    except Exception:
+        log.exception("capture upload %s failed", upload_id)
+        finish = {"status": CaptureUpload.FAILED, "error": _("The import failed; the server log has the details.")}
+    else:
+        summary.pop("orphans", None)
+        finish = {"status": CaptureUpload.DONE, "progress": 100.0, "summary": summary}
+    CaptureUpload.objects.filter(pk=upload_id).update(finished_at=timezone.now(), **finish)
+    return finish["status"]

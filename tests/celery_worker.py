@@ -1,0 +1,117 @@
+"""A real Celery worker on a real Redis broker, for integration tests.
+
+The worker is a separate process (`celery -A voipmon worker`) pointed at the test database, so the
+tests that use it need PostgreSQL (an in-memory SQLite test database is invisible to another
+process) and `django_db(transaction=True)` so that what they write is committed.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def redis_available(url):
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return True
+    except Exception:
+        return False
+
+
+def reset_pools(app):
+    """Drop the connection and producer pools so the next task goes to the broker now configured."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings_media_root):
+    """Start a worker on the Redis test broker; the app sends tasks there instead of running them eagerly."""
+    from voipmon.celery import app
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process cannot see the in-memory SQLite test database; runs on PostgreSQL")
+    url = settings.VOIPMON_TEST_REDIS_URL
+    if not redis_available(url):
+        pytest.skip(f"no Redis broker at {url}")
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": url,
+        "DJANGO_SETTINGS_MODULE": "voipmon.settings.test",
+        "VOIPMON_CELERY_WORKER": "1",
+        "VOIPMON_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    app.conf.update(broker_url=url, task_always_eager=False)
+    reset_pools(app)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "voipmon",
+            "worker",
+            "-P",
+            "solo",
+            "-c",
+            "1",
+            "-l",
+            "warning",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            "celery",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if app.control.ping(timeout=0.5):
+                break
+            if worker.poll() is not None:
+                pytest.fail("the Celery worker exited at start")
+        else:
+            pytest.fail("the Celery worker did not answer a ping within 30 s")
+        yield app
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        app.conf.update(broker_url="", task_always_eager=True)
+        reset_pools(app)
+
+
+@pytest.fixture
+def settings_media_root(settings, tmp_path):
+    """A media root the test and the worker process share."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def wait_for(predicate, timeout=60, interval=0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
