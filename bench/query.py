@@ -13,6 +13,8 @@ import http.client
 import json
 import urllib.parse
 
+import orjson
+
 from _common import DEFAULT_DB, ensure_database, setup_django, start_server, summary, timed
 
 TENANT = "bench"
@@ -74,7 +76,7 @@ def main():
 
         def api_call():
             conn.request("GET", f"/php/api.php?{query}")
-            body = json.loads(conn.getresponse().read())
+            body = orjson.loads(conn.getresponse().read())
             assert body["success"], body
             rows_seen["api"] = body["total"]
 

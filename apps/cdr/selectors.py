@@ -1,5 +1,8 @@
 """Every read of call records. Each starts from `Cdr.objects.visible_to(actor)`."""
 
+import orjson
+from django.db import connection
+from django.db.models import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,12 +17,16 @@ def cdr_visible(*, actor):
     return Cdr.objects.visible_to(actor)
 
 
-def cdr_search(*, actor, filters):
-    """Apply the one FilterSet to what the actor may see; naive dates are in the tenant's time zone."""
+def cdr_search(*, actor, filters, labels=None):
+    """Apply the one FilterSet to what the actor may see; naive dates are in the tenant's time zone.
+
+    `labels` maps REST filter names to the caller's own (legacy) names, so errors name what was sent.
+    """
     with timezone.override(actor.timezone):
-        filterset = CdrFilterSet(data=filters, queryset=cdr_visible(actor=actor))
+        filterset = CdrFilterSet(data=filters, queryset=cdr_visible(actor=actor), actor=actor)
         if not filterset.is_valid():
-            raise InvalidInput(_("Invalid filter: %(errors)s") % {"errors": filter_errors_text(filterset.errors)})
+            errors = filter_errors_text(filterset.errors, labels)
+            raise InvalidInput(_("Invalid filter: %(errors)s") % {"errors": errors})
         return filterset.qs
 
 
@@ -31,8 +38,82 @@ def cdr_get(*, actor, cdr_id):
 
 
 def cdr_rows(*, queryset, columns, order_by=("calldate", "id"), offset=0, limit=None):
-    """Plain dict rows of the named columns, for the legacy API's fast path (no model instances)."""
-    queryset = queryset.order_by(*order_by).values(*columns)
+    """Plain dict rows of the named columns, for the legacy API's fast path (no model instances).
+
+    On PostgreSQL the SQL that the ORM compiles for this (already scoped) queryset runs on the raw
+    cursor: psycopg's values are already what the rows need, and skipping the ORM's per-value
+    converters halves the time for thousands of wide rows. Other databases take `values()`.
+    """
+    queryset = queryset.order_by(*order_by).values_list(*columns)
     if limit is not None:
-        return list(queryset[offset : offset + limit])
-    return list(queryset[offset:]) if offset else list(queryset)
+        queryset = queryset[offset : offset + limit]
+    elif offset:
+        queryset = queryset[offset:]
+    if connection.vendor != "postgresql":
+        return [dict(zip(columns, row, strict=True)) for row in queryset]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    json_columns = [i for i, name in enumerate(columns) if isinstance(Cdr._meta.get_field(name), JSONField)]
+    result = []
+    for row in rows:
+        item = dict(zip(columns, row, strict=True))
+        for index in json_columns:
+            name = columns[index]
+            value = item[name]
+            item[name] = orjson.loads(value) if isinstance(value, str | bytes) and value != "{}" else (value or {})
+        result.append(item)
+    return result
+
+
+def cdr_count(*, queryset):
+    return queryset.order_by().count()
+
+
+def cdr_group_stats(*, queryset, group_field, text_field=None, limit=10_000):
+    """Counts, answered counts and answered seconds per value of `group_field` (largest groups first)."""
+    aggregates = {
+        "cnt_all": Count("id"),
+        "cnt_connected": Count("connect_duration"),
+        "duration_all": Sum("connect_duration"),
+    }
+    if text_field:
+        aggregates[text_field] = Max(text_field)
+    rows = queryset.order_by().values(group_field).annotate(**aggregates).order_by("-cnt_all", group_field)
+    return list(rows[:limit])
+
+
+STREAM_COLUMNS = (
+    "id", "saddr", "sport", "daddr", "dport", "ssrc", "payload", "codec", "received", "lost",
+    "maxjitter_mult10", "avgjitter_mult10", "firsttime", "duration", "side", "is_main", "srtp", "ptime",
+)  # fmt: skip
+
+
+def cdr_streams(*, actor, cdr_id):
+    """Every RTP stream of one call the actor may see (NotFound for another tenant's call)."""
+    call = cdr_get(actor=actor, cdr_id=cdr_id)
+    return call, list(CdrRtp.objects.visible_to(actor).filter(cdr_id=call.pk).values(*STREAM_COLUMNS))
+
+
+def cdr_peak_concurrency(*, actor, start, end, longest=dt.timedelta(days=1)):
+    """The most calls of the actor's tenant in progress at one instant between `start` and `end`.
+
+    One sweep in SQL: +1 at each call's start (or `start`), -1 at its end, the running sum's maximum;
+    at an equal instant ends count before starts. The plan is the tenant's, so the user's sensor and
+    number restrictions do not apply. Calls longer than `longest` that began before it are not seen.
+    """
+    tenant_wide = replace(actor, sensor_ids=None, restrictions=Restrictions())
+    calls = Cdr.objects.visible_to(tenant_wide).filter(
+        calldate__gte=start - longest, calldate__lt=end, callend__gt=start
+    )
+    inner, params = calls.values("calldate", "callend").query.sql_with_params()
+    begin = connection.ops.adapt_datetimefield_value(start)
+    sql = (
+        "SELECT COALESCE(MAX(running), 0) FROM (SELECT SUM(delta) OVER (ORDER BY t, delta ROWS UNBOUNDED PRECEDING)"
+        " AS running FROM (SELECT CASE WHEN c.calldate < %s THEN %s ELSE c.calldate END AS t, 1 AS delta"
+        f" FROM ({inner}) c UNION ALL SELECT c.callend AS t, -1 AS delta FROM ({inner}) c) events) sweep"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [begin, begin, *params, *params])
+        return int(cursor.fetchone()[0] or 0)

@@ -59,7 +59,7 @@ def local_datetime(value, tz_name):
     """`YYYY-MM-DD HH:MM:SS` in the tenant's time zone, as the GUI writes datetimes."""
     if value is None:
         return None
-    return value.astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(zone(tz_name)).isoformat(" ", "seconds")[:19]
 
 
 def whole_seconds(value):

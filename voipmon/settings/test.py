@@ -1,8 +1,8 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL in CI, SQLite otherwise)."""
 
-from .base import *  # noqa: F401,F403
 from pathlib import Path
 
+from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,3 +13,4 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Integration tests that need a real broker read this.
 VOIPMON_TEST_REDIS_URL = env("VOIPMON_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+OTP_TOTP_THROTTLE_FACTOR = 0
