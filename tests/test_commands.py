@@ -85,3 +85,10 @@ def test_cdr_seed_puts_no_call_in_the_future(tenant_a):
 
     call_command("cdr_seed", "--tenant", "acme", "--count", "2000", "--days", "2", "--seed", "3", verbosity=0)
     assert not Cdr.objects.filter(calldate__gt=timezone.now()).exists()
+
+
+def test_cdr_seed_fills_ringing_time(tenant_a):
+    call_command("cdr_seed", "--tenant", "acme", "--count", "500", "--days", "2", "--seed", "5", verbosity=0)
+    calls = Cdr.objects.filter(tenant=tenant_a)
+    assert not calls.filter(ringing_time__isnull=True).exists()
+    assert calls.filter(ringing_time__gt=5).exists() and calls.filter(ringing_time__lt=5).exists()

@@ -30,7 +30,7 @@ class CallState:
         self.vlan = vlan
         self.a_ua = msg.get("user-agent")
         self.b_ua = None
-        self.t100_rel = self.txxx_rel = self.t18x = self.t2xx = None
+        self.t100_rel = self.txxx_rel = self.t18x = self.t2xx = self.tfinal = None
         self.last_code, self.last_text = None, None
         self.answered = False
         self.cancelled = False
@@ -118,6 +118,8 @@ class CallState:
                 self.txxx_rel = self.txxx_rel if self.txxx_rel is not None else ts - self.invite_ts
             if 180 <= code < 190 and self.t18x is None:
                 self.t18x = ts
+            if code >= 200 and self.tfinal is None and self.t18x is not None:
+                self.tfinal = ts  # ringing ends here; an auth challenge before any 18x does not count
             if 200 <= code < 300 and self.t2xx is None:
                 self.t2xx = ts
                 self.answered = True

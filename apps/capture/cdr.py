@@ -117,6 +117,7 @@ def call_data_build(call, rtcp):
     f = {
         "calldate": utc(first), "callend": utc(last), "duration": secs(last, first),
         "connect_duration": secs(last, call.t2xx), "progress_time": secs(call.t18x or call.t2xx, first),
+        "ringing_time": secs(call.tfinal, call.t18x),
         "first_rtp_time": secs(first_rtp, first), "post_bye_delay": secs(last, call.bye_ts),
         "response_time_100": _ms(call.t100_rel), "response_time_xxx": _ms(call.txxx_rel),
         "caller": call.caller, "caller_domain": call.caller_domain, "callername": call.callername,

@@ -137,6 +137,7 @@ SEED_COLUMNS = (
     "match_header",
     "pcap_sip",
     "pcap_full",
+    "ringing_time",
 )
 
 
@@ -268,6 +269,7 @@ def seed_chunk(rng, *, size, days, sensors, now, serial):
                 "",
                 "",
                 "",
+                float(ring[i]),
             )
         )
     return rows

@@ -171,3 +171,16 @@ def test_pcap_import_command_prints_a_summary(tenant_a, tmp_path, capsys):
     shutil.copy(__file__, bogus)
     with pytest.raises(CommandError, match="no file could be imported"):
         call_command("pcap_import", str(bogus), "--tenant", "acme", "--sensor", "1", verbosity=0)
+
+
+def test_ringing_time_runs_from_first_18x_to_the_final_answer(tenant_a):
+    """Checked against the call's own SIP messages: first 18x to the first final INVITE response."""
+    path = capture_path("sip_g711u_call_both_ways_loss_bye")
+    call = analyze_capture(str(path)).calls[0]
+    firsts = [(m["time"], m["first_line"]) for m in call.sip_messages if m["first_line"].startswith("SIP/2.0")]
+    ringing = next(t for t, line in firsts if line.split()[1].startswith("18"))
+    final = next(t for t, line in firsts if line.split()[1] == "200")
+    capture_import_file(tenant=tenant_a, id_sensor=1, path=path)
+    stored = Cdr.objects.get(tenant=tenant_a)
+    assert stored.ringing_time == pytest.approx(final - ringing, abs=0.001)
+    assert stored.ringing_time > 0
