@@ -1,5 +1,6 @@
-"""Benchmark of the media core: one hour of G.711 stereo to WAV and Ogg, and a zip of many
-recordings, next to Debian sox converting the same payload.
+"""Benchmark of the media core: one hour of G.711 stereo to WAV and Ogg (and reading that call's pcap
+with the capture reader, the service's first step), and a zip of many recordings through the
+streaming path, next to Debian sox converting the same payload in the same run.
 
     .venv/bin/python bench/media.py [--minutes 60] [--files 1000]
 """
@@ -9,6 +10,7 @@ import io
 import os
 import resource
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -21,9 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from apps.capture.pcapio import pcap_header, pcap_record  # noqa: E402
+from apps.capture.rtpstream import RtpPacket, rtp_streams  # noqa: E402
 from apps.media.audio import MediaStream, call_recording_wav_stream, call_recording_write  # noqa: E402
 from apps.media.bundle import zip_bundle_stream  # noqa: E402
-from apps.media.rtpread import RtpPacket  # noqa: E402
 
 T0 = 1_700_000_000.0
 
@@ -67,10 +70,10 @@ def _measure(fn):
     return seconds, peak, result
 
 
-def _row(label, seconds, audio_seconds, peak=None):
+def _row(label, seconds, audio_seconds, peak=None, note=""):
     peak_s = f"{peak / 2**20:8.1f} MiB" if peak is not None else "         -"
     speed = f"{audio_seconds / seconds:9.0f}x" if audio_seconds else "          "
-    print(f"{label:<46} {seconds:8.3f} s {speed} real time   peak {peak_s}")
+    print(f"{label:<46} {seconds:8.3f} s {speed} real time   peak {peak_s} {note}".rstrip())
 
 
 class _Sink(io.RawIOBase):
@@ -90,7 +93,7 @@ class _Sink(io.RawIOBase):
 def bench_call(minutes: float, tmp: Path):
     seconds = minutes * 60
     caller, raw = synthetic_side(seconds, 440, 1, 1)
-    callee, _raw = synthetic_side(seconds, 1250, 2, 2)
+    callee, raw_b = synthetic_side(seconds, 1250, 2, 2)
     print(f"call: {seconds:.0f} s, {len(caller.packets) + len(callee.packets)} packets (20 ms, 0.5 % loss)")
     wav_s, wav_peak, info = _measure(lambda: call_recording_write(_Sink(), [caller], [callee]))
     _row("ours: stereo WAV (decode + place + write)", wav_s, seconds, wav_peak)
@@ -100,25 +103,61 @@ def bench_call(minutes: float, tmp: Path):
         _row("ours: stereo WAV to a file", time.perf_counter() - start, seconds)
     ogg_s, ogg_peak, _ = _measure(lambda: call_recording_write(_Sink(), [caller], [callee], fmt="ogg"))
     _row("ours: stereo Ogg/Opus", ogg_s, seconds, ogg_peak)
+    _bench_reader(caller, callee, tmp, seconds)
     sox = shutil.which("sox")
     if not sox:
         print("sox: not installed, no comparison")
         return
-    (tmp / "in.raw").write_bytes(raw)
-    cmd = [sox, "-t", "ul", "-r", "8000", "-c", "1", str(tmp / "in.raw"), str(tmp / "out.wav")]
+    (tmp / "a.raw").write_bytes(raw)
+    (tmp / "b.raw").write_bytes(raw_b)
+    inputs = ["-M", "-t", "ul", "-r", "8000", "-c", "1", str(tmp / "a.raw"), "-t", "ul", "-r", "8000", "-c", "1",
+              str(tmp / "b.raw")]  # fmt: skip
+    for label, out in (
+        ("sox -M (2 x ul) stereo WAV, same payload", "out.wav"),
+        ("sox -M (2 x ul) stereo Ogg/Vorbis", "out.ogg"),
+    ):
+        sox_s, rss_kib = _timed_process([sox, *inputs, str(tmp / out)], tmp)
+        _row(label, sox_s, seconds, None, f"max RSS {rss_kib / 1024:.1f} MiB (process)" if rss_kib else "")
+    print(f"{'':<46} sox gets the payload already laid out (no loss, no jitter, no RTP timing to honour)")
+    ours_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'':<46} ours: tracemalloc peak above; this process max RSS {ours_rss:.0f} MiB incl. the input packets")
+
+
+def _timed_process(cmd, tmp):
+    """Wall seconds of a command, and its max RSS in KiB from GNU time when available."""
     gnu_time = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
     if gnu_time:
         cmd = [gnu_time, "-f", "%M", "-o", str(tmp / "rss.txt"), *cmd]
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
-    sox_s = time.perf_counter() - start
-    _row("sox -t ul -r 8000 -c 1 in.raw out.wav (1 side)", sox_s, seconds)
-    _row("ours, per side (half the stereo WAV run)", wav_s / 2, seconds)
-    if gnu_time:
-        rss_kib = int((tmp / "rss.txt").read_text().split()[-1])
-        print(f"{'':<46} sox max RSS {rss_kib / 1024:.1f} MiB (whole process, from /usr/bin/time)")
-    ours_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'':<46} ours: tracemalloc peak above; this process max RSS {ours_rss:.0f} MiB incl. the input packets")
+    elapsed = time.perf_counter() - start
+    return elapsed, int((tmp / "rss.txt").read_text().split()[-1]) if gnu_time else None
+
+
+def _frame(pkt, src, dst, sport, dport):
+    rtp = struct.pack("!BBHII", 0x80, pkt.payload_type, pkt.seq, pkt.rtp_ts, pkt.ssrc) + pkt.payload
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(rtp), 0) + rtp
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, src, dst) + udp
+    return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + ip
+
+
+def _bench_reader(caller, callee, tmp, seconds):
+    """The service's real first step: the call's pcap read back with the one RTP reader (apps.capture)."""
+    a, b = bytes([192, 0, 2, 10]), bytes([198, 51, 100, 20])
+    records = [(p.arrival_ts, _frame(p, a, b, 4000, 5000)) for p in caller.packets]
+    records += [(p.arrival_ts, _frame(p, b, a, 5000, 4000)) for p in callee.packets]
+    records.sort(key=lambda r: r[0])
+    path = tmp / "call.pcap"
+    with open(path, "wb") as fh:
+        fh.write(pcap_header(1))
+        for ts, frame in records:
+            fh.write(pcap_record(ts, frame))
+    start = time.perf_counter()
+    streams = rtp_streams(path)
+    elapsed = time.perf_counter() - start
+    assert sum(len(v) for v in streams.values()) == len(records)
+    size = path.stat().st_size / 2**20
+    _row("ours: read the call's pcap (capture reader)", elapsed, seconds, None, f"{size:.0f} MiB pcap")
 
 
 def bench_zip(files: int, seconds_each: float):
@@ -129,18 +168,28 @@ def bench_zip(files: int, seconds_each: float):
         for i in range(n):
             yield f"rec-{i:05d}.wav", (lambda: call_recording_wav_stream([caller], [callee])[1])
 
+    peaks, sizes = {}, {}
     for n in sorted({max(files // 10, 1), files}):
         sink = _Sink()
         start = time.perf_counter()
         for chunk in zip_bundle_stream(recordings(n), total=n):
             sink.write(chunk)
         elapsed = time.perf_counter() - start
+        sizes[n] = sink.size
         tracemalloc.start()
         for _chunk in zip_bundle_stream(recordings(n), total=n):
             pass
-        peak = tracemalloc.get_traced_memory()[1]
+        peaks[n] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        _row(f"zip of {n} x {seconds_each:.0f} s WAV ({sink.size / 2**20:.0f} MiB)", elapsed, n * seconds_each, peak)
+        _row(
+            f"zip of {n} x {seconds_each:.0f} s WAV ({sink.size / 2**20:.0f} MiB)", elapsed, n * seconds_each, peaks[n]
+        )
+    if len(peaks) == 2:
+        (n1, p1), (n2, p2) = sorted(peaks.items())
+        print(
+            f"{'':<46} peak grows {(p2 - p1) / (n2 - n1):.0f} bytes per extra file (the zip's central directory "
+            f"entry), for {sizes[n2] / n2 / 2**10:.0f} KiB of audio per file"
+        )
 
 
 def main():

@@ -14,7 +14,6 @@ import json
 import urllib.parse
 
 import orjson
-
 from _common import DEFAULT_DB, ensure_database, setup_django, start_server, summary, timed
 
 TENANT = "bench"

@@ -34,6 +34,11 @@ def reset_pools(app):
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps pools in a global registry keyed by broker URL: a closed one would be handed back to
+    # the next worker test in this process ("Acquire on closed pool") unless the registry is cleared too.
+    from kombu import pools
+
+    pools.reset()
 
 
 @pytest.fixture

@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/v1/", include("voipmon.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("accounts/sso/", include("apps.accounts.sso_urls")),  # namespace "social", as social-auth expects
+    path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.legacy.urls")),
 ]

@@ -62,6 +62,12 @@ def direction_fields(prefix):
     return fields
 
 
+COVER_COLUMNS = [
+    "id", "lastSIPresponseNum", "payload", "duration", "connect_duration", "id_sensor", "mos_min_mult10",
+    "a_mos_f1_mult10", "b_mos_f1_mult10", "a_sl1", "b_sl1", "packet_loss_perc_mult1000",
+]  # fmt: skip
+
+
 class Cdr(TenantOwned):
     scope_sensor_field = "id_sensor"
     scope_restriction_fields = {
@@ -77,6 +83,8 @@ class Cdr(TenantOwned):
     duration = models.FloatField(_("duration"), default=0)
     connect_duration = models.FloatField(_("connected duration"), null=True, blank=True)
     progress_time = models.FloatField(_("post-dial delay"), null=True, blank=True)
+    # first 18x -> the 2xx or the final response (seconds); null when no 18x was seen. docs/decisions.md
+    ringing_time = models.FloatField(_("ringing time"), null=True, blank=True)
     first_rtp_time = models.FloatField(null=True, blank=True)
     post_bye_delay = models.FloatField(null=True, blank=True)
     response_time_100 = models.IntegerField(null=True, blank=True)
@@ -148,6 +156,14 @@ class Cdr(TenantOwned):
             models.Index(fields=["callid"], name="cdr_callid"),
             models.Index(fields=["tenant", "lastSIPresponseNum", "calldate"], name="cdr_tenant_response"),
             models.Index(fields=["tenant", "id_sensor", "calldate"], name="cdr_tenant_sensor"),
+            # Number-prefix searches with the GUI's usual narrow filters are answered from the index
+            # alone (counts) or find their page of ids there first (LISTING). docs/decisions.md
+            models.Index(
+                fields=["tenant", "caller", "calldate"],
+                name="cdr_tenant_caller_cover",
+                opclasses=["int8_ops", "varchar_pattern_ops", "timestamptz_ops"],
+                include=COVER_COLUMNS,
+            ),
         ]
 
     def __str__(self):

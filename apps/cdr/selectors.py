@@ -1,15 +1,19 @@
 """Every read of call records. Each starts from `Cdr.objects.visible_to(actor)`."""
 
+import datetime as dt
+from dataclasses import replace
+
 import orjson
 from django.db import connection
-from django.db.models import JSONField
+from django.db.models import Count, JSONField, Max, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.actor import Restrictions
 from apps.core.exceptions import InvalidInput, NotFound
 
 from .filtersets import CdrFilterSet, filter_errors_text
-from .models import Cdr
+from .models import Cdr, CdrRtp
 
 
 def cdr_visible(*, actor):
@@ -62,7 +66,10 @@ def cdr_rows(*, queryset, columns, order_by=("calldate", "id"), offset=0, limit=
         for index in json_columns:
             name = columns[index]
             value = item[name]
-            item[name] = orjson.loads(value) if isinstance(value, str | bytes) and value != "{}" else (value or {})
+            if isinstance(value, str | bytes):
+                item[name] = {} if value in ("{}", b"{}") else orjson.loads(value)
+            else:
+                item[name] = value or {}
         result.append(item)
     return result
 
@@ -117,3 +124,23 @@ def cdr_peak_concurrency(*, actor, start, end, longest=dt.timedelta(days=1)):
     with connection.cursor() as cursor:
         cursor.execute(sql, [begin, begin, *params, *params])
         return int(cursor.fetchone()[0] or 0)
+
+
+def cdr_page(*, actor, queryset, columns, order_by, offset, limit, with_total=False):
+    """One page of rows, ids first: the page's ids are often found in a covering index alone, and
+    only those rows are then read whole (a "deferred join"), instead of every candidate row.
+
+    With `with_total`, returns (rows, total): the total comes from `COUNT(*) OVER ()` in the same
+    scan that finds the page's ids, instead of a second pass over every matching row.
+    """
+    ordered = queryset.order_by(*order_by)
+    if with_total:
+        pairs = list(ordered.annotate(_total=Window(Count("id"))).values_list("id", "_total")[offset : offset + limit])
+        ids = [pk for pk, _total in pairs]
+        total = pairs[0][1] if pairs else (cdr_count(queryset=queryset) if offset else 0)
+    else:
+        ids = list(ordered.values_list("id", flat=True)[offset : offset + limit])
+    rows = []
+    if ids:
+        rows = cdr_rows(queryset=cdr_visible(actor=actor).filter(pk__in=ids), columns=columns, order_by=order_by)
+    return (rows, total) if with_total else rows

@@ -44,6 +44,11 @@ def php_brackets(pairs):
     return result
 
 
+def all_pairs(querydict):
+    """Every (key, value), repeated keys included: `fcodec[]=0&fcodec[]=8` is a list of two."""
+    return [(key, value) for key, values in querydict.lists() for value in values]
+
+
 def body_fields(request):
     raw = request.body.strip() if request.body else b""
     if not raw:
@@ -57,13 +62,13 @@ def body_fields(request):
             raise InvalidInput(_("The JSON body must be an object."))
         return data
     if request.content_type == "multipart/form-data" or request.content_type == "application/x-www-form-urlencoded":
-        return php_brackets(request.POST.items())
+        return php_brackets(all_pairs(request.POST))
     return {}
 
 
 def request_fields(request):
     """Query string first, the body on top of it."""
-    fields = php_brackets(request.GET.items())
+    fields = php_brackets(all_pairs(request.GET))
     fields.update(body_fields(request))
     return fields
 

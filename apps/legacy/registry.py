@@ -20,3 +20,15 @@ def legacy_task(name, *, flag=None):
         return handler
 
     return register
+
+
+# /php/model/sql.php: (module, task) -> (handler(request, actor, fields), capability flag). task None: any task.
+SQL_MODULES: dict[tuple, tuple] = {}
+
+
+def sql_module(module, task=None, *, flag=None):
+    def register(handler):
+        SQL_MODULES[(module, task)] = (handler, flag)
+        return handler
+
+    return register

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.actor import actor_for_user
 from apps.core.exceptions import AppError
-from apps.users.selectors import user_authenticate_local, user_get_active
+from apps.tenants.concurrency import api_slot_acquire
+from apps.users.selectors import user_authenticate_local, user_get_active, user_refuse_if_blocked
 
 SESSION_USER_KEY = "voipmon_legacy_user"
 SESSION_HASH_KEY = "voipmon_legacy_hash"
@@ -31,7 +32,7 @@ def cookie_name(request):
 
 def session_login(*, request, username, password):
     """Check the local password and open a session. Returns (session key, cookie name)."""
-    user = user_authenticate_local(username=username, password=password)
+    user = user_authenticate_local(username=username, password=password, address=request.META.get("REMOTE_ADDR"))
     store = SessionStore()
     store[SESSION_USER_KEY] = user.pk
     store[SESSION_HASH_KEY] = user.get_session_auth_hash()
@@ -52,12 +53,14 @@ def session_actor(request, fields=None):
     store = SessionStore(session_key=str(key))
     user_id = store.get(SESSION_USER_KEY)
     user = user_get_active(user_id=user_id) if user_id else None
-    if user is None or store.get(SESSION_HASH_KEY) != user.get_session_auth_hash() or user.blocked:
+    if user is None or store.get(SESSION_HASH_KEY) != user.get_session_auth_hash():
         raise NoSession(_("No session."))
+    user_refuse_if_blocked(user)  # blocked users are told why, on every interface
+    api_slot_acquire(request=request, user=user)
     return actor_for_user(user)
 
 
 def session_logout(request, fields=None):
     key = session_key_of(request, fields)
     if key:
-        SessionStore(session_key=str(key)).delete()
+        SessionStore(session_key=str(key)).flush()  # Django's own logout: empty it and delete it

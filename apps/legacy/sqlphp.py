@@ -6,19 +6,9 @@ from apps.core.exceptions import InvalidInput
 
 from . import envelope
 from .parsing import request_fields
+from .registry import SQL_MODULES, sql_module  # noqa: F401  (sql_module: the registration decorator)
 from .sessions import session_actor, session_login, session_logout
-from .views import legacy_safe
-
-# (module, task) -> handler(request, actor, fields) returning a dict for the envelope or a response.
-SQL_MODULES = {}
-
-
-def sql_module(module, task=None, *, flag=None):
-    def register(handler):
-        SQL_MODULES[(module, task)] = (handler, flag)
-        return handler
-
-    return register
+from .views import audit_note, legacy_safe
 
 
 @legacy_safe
@@ -49,5 +39,6 @@ def sql_php(request):
     actor = session_actor(request, fields)
     if flag:
         actor.require(flag)
+    audit_note(actor, fields, f"sql.php {module} {fields.get('task') or ''}".strip())
     result = handler(request=request, actor=actor, fields=fields)
     return result if hasattr(result, "status_code") else envelope.ok(result)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.core.exceptions import AppError, InvalidInput
+from apps.core.services import audit_record
 
 from . import envelope, handlers  # noqa: F401  (importing handlers registers the tasks)
 from .auth import legacy_actor
@@ -35,6 +36,13 @@ def legacy_safe(view):
     return csrf_exempt(transaction.non_atomic_requests(wrapped))
 
 
+def audit_note(actor, fields, task):
+    """`auditReason` may accompany any task (top level or inside params): record it in the audit log."""
+    reason = fields.get("auditReason")
+    if reason not in (None, ""):
+        audit_record(actor=actor, task=task, reason=reason if isinstance(reason, str) else str(reason))
+
+
 @legacy_safe
 def api_php(request):
     fields = request_fields(request)
@@ -44,10 +52,11 @@ def api_php(request):
     task = TASKS.get(str(name))
     if task is None:
         raise InvalidInput(_("Unknown task: %(task)s") % {"task": name})
-    actor = legacy_actor(request, fields)
+    actor = legacy_actor(request, fields, host_auth=True)
     if task.flag:
         actor.require(task.flag)
     params = parse_params(fields.get("params"))
+    audit_note(actor, {**(params if isinstance(params, dict) else {}), **fields}, task.name)
     result = task.handler(actor=actor, params=params, fields=fields)
     return result if hasattr(result, "status_code") else envelope.ok(result)
 

@@ -1,5 +1,8 @@
-"""Django-free media core: RTP payload decoding, call recordings, audio graphs, SIP ladders, zip bundles.
+"""Call media: pcaps, recordings, audio graphs, SIP history and ladders, zip bundles and exports.
 
-Nothing in this package imports Django, so it can be tested and profiled alone; the Django app
-(apps.py, services.py, selectors.py, api/) wraps it and translates `MediaError` at the edge.
+The core modules (amr, audio, bundle, codecs, errors, graphs, i18n, ladder, pcapmerge, siphistory,
+streams, timeline) import no Django, so they can be tested and profiled alone; they read packets
+with the capture app's Django-free reader. The Django side wraps them: `access` (capabilities,
+input, errors at the edge), `callfiles`, `recordings`, `history` (what a call's media is, as files),
+`http` (responses), `models`, `selectors`, `services`, `tasks` and `api/`.
 """

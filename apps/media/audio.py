@@ -24,7 +24,7 @@ OGG_BIT_RATE = 32000  # stereo speech: 16 kbit/s a channel is transparent for 8-
 
 @dataclass
 class MediaStream:
-    """One direction of RTP: packets (see rtpread.RtpPacket's field order) and the codec that the
+    """One direction of RTP: packets (apps.capture.rtpstream.RtpPacket) and the codec that the
     SDP named for it (`rtpmap` such as "opus/48000/2"; static payload types need none)."""
 
     packets: list

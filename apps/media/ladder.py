@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 
 from .i18n import _
 
-COL_WIDTH, ROW_HEIGHT, LEFT, TOP = 240, 30, 90, 60
+COL_WIDTH, ROW_HEIGHT, LEFT, TOP = 320, 30, 90, 60
 COLOURS = {"request": "#1f5fbf", "1xx": "#808080", "2xx": "#2e7d32", "error": "#c62828"}
-_LABEL_MAX = 60
+_LABEL_MAX = 42  # about what fits between two neighbouring columns at 12 px monospace
 
 
 def message_kind(first_line: str) -> str:
@@ -151,12 +151,15 @@ def ladder_png(messages: list, title: str | None = None) -> bytes:
     """The same ladder drawn with matplotlib, for clients that want an image (no SVG renderer)."""
     ordered, columns, x_of, start, width, height = _layout(messages)
     dpi = 100
-    fig = Figure(figsize=(width / dpi, min(height, 30000) / dpi), dpi=dpi)
+    band = 34 if title else 0  # the title gets its own band above the column names
+    fig = Figure(figsize=(width / dpi, min(height + band, 30000) / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
-    ax.set_ylim(height, 0)
+    ax.set_ylim(height, -band)
     ax.axis("off")
+    if title:
+        ax.text(width / 2, -band / 2, title, ha="center", va="center", fontsize=11, fontweight="bold")
     for addr in columns:
         ax.text(x_of[addr], 24, addr, ha="center", fontsize=9, fontweight="bold", family="monospace")
         ax.plot([x_of[addr]] * 2, [34, height - 10], color="#999", linestyle="--", linewidth=0.8)
@@ -186,8 +189,6 @@ def ladder_png(messages: list, title: str | None = None) -> bytes:
             fontsize=8,
             family="monospace",
         )
-    if title:
-        fig.suptitle(title)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi)
     return out.getvalue()

@@ -61,3 +61,30 @@ class Tenant(models.Model):
             raise ValidationError({"api_user": _("Name the API user before disabling authorization for API usage.")})
         if self.api_user_id and self.api_user.tenant_id != self.pk:
             raise ValidationError({"api_user": _("The API user must belong to this tenant.")})
+
+
+def normalise_host(value):
+    """`Demo.Example.com:8443` -> `demo.example.com`: hosts are compared without port and case."""
+    host = str(value or "").strip().lower()
+    if host.startswith("["):  # [IPv6]:port
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class TenantHost(models.Model):
+    """A host name a tenant owns. api.php requests without credentials pick their tenant by it."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="hosts", verbose_name=_("tenant"))
+    host = models.CharField(_("host name"), max_length=255, unique=True, help_text=_("Without port, lower case."))
+
+    class Meta:
+        ordering = ["host"]
+        verbose_name = _("tenant host name")
+        verbose_name_plural = _("tenant host names")
+
+    def __str__(self):
+        return self.host
+
+    def save(self, *args, **kwargs):
+        self.host = normalise_host(self.host)
+        super().save(*args, **kwargs)

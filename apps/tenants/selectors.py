@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 
-from .models import Tenant
+from .models import Tenant, TenantHost, normalise_host
 
 
 def tenant_list(*, actor):
@@ -16,3 +16,30 @@ def tenant_get_by_slug(*, slug):
         return Tenant.objects.get(slug=slug)
     except Tenant.DoesNotExist:
         raise NotFound(_("Tenant %(slug)s not found.") % {"slug": slug}) from None
+
+
+def tenant_api_user_for_host(*, host):
+    """The API user that requests without credentials act as on `host`, or None.
+
+    Only when the tenant owning the host has "Disable authorization for API usage" on, and only a
+    user of that same tenant (never a platform superuser or another tenant's user), active and not
+    blocked. Unknown hosts give None: the request is refused.
+    """
+    entry = (
+        TenantHost.objects.select_related("tenant__api_user__tenant", "tenant__api_user__group")
+        .filter(host=normalise_host(host))
+        .first()
+    )
+    if entry is None or not entry.tenant.api_disable_authorization:
+        return None
+    user = entry.tenant.api_user
+    if user is None or user.tenant_id != entry.tenant_id or user.is_superuser or not user.is_active or user.blocked:
+        return None
+    return user
+
+
+def tenant_of_actor(*, actor):
+    tenant = Tenant.objects.visible_to(actor).first()
+    if tenant is None:
+        raise NotFound(_("Tenant not found."))
+    return tenant

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,16 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Access"), {"fields": ("blocked", "blocked_reason", "req_2fa")}),
     )
+    actions = ["issue_api_token"]
+
+    @admin.action(description=_("Issue an API token (the key is shown once)"))
+    def issue_api_token(self, request, queryset):
+        from apps.accounts.services import apitoken_create
+
+        for user in queryset:
+            _token, key = apitoken_create(user=user, name="admin", days=365)
+            messages.warning(request, _("API token for %(user)s: %(key)s") % {"user": user.username, "key": key})
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "tenant", "is_admin", "password1", "password2")}),
     )

@@ -101,7 +101,9 @@ class TokenCreateView(APIView):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            user = user_authenticate_local(**body.validated_data)
+            user = user_authenticate_local(
+                **body.validated_data, address=request.META.get("REMOTE_ADDR"), interface="rest"
+            )
         except NotAuthenticated as exc:
             return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"token": token_issue(user=user)})

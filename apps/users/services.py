@@ -1,15 +1,18 @@
 """Every write of users, groups and API tokens."""
 
+import logging
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from apps.core.capabilities import CAPABILITY_FLAGS
-from apps.core.exceptions import InvalidInput
+from apps.core.exceptions import InvalidInput, NotAuthenticated
 
 from .models import User
+
+log = logging.getLogger("voipmon.auth")
 
 USER_EDITABLE = {
     "first_name",
@@ -85,6 +88,81 @@ def user_delete(*, actor, user):
     user.delete()
 
 
-def token_issue(*, user):
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+def token_issue(*, user, name="api"):
+    """A new per-user API token (see apps.accounts); returns the key, which is stored only as a hash."""
+    from apps.accounts.services import apitoken_create
+
+    return apitoken_create(user=user, name=name)[1]
+
+
+class IdentityConflict(NotAuthenticated):
+    """An external identity would land on someone else's account: refused, never merged."""
+
+    code = "identity_conflict"
+
+
+EXTERNAL_FIELDS = USER_EDITABLE - {"is_active", "group"}
+
+
+@transaction.atomic
+def user_external_upsert(*, tenant, external_id, username, fields=None, group=None, update_group=True):
+    """Find the user of `tenant` with this stable external id, or create one, and apply `fields`.
+
+    A second person with the same id, or an id landing on a user name that belongs to another
+    account, is refused with a log line: two people must never share settings.
+    """
+    from .selectors import user_get_by_external_id, user_get_by_username
+
+    fields = dict(fields or {})
+    unknown = set(fields) - EXTERNAL_FIELDS
+    if unknown:
+        raise InvalidInput(_("Unknown user field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    user = user_get_by_external_id(tenant_id=tenant.pk, external_id=external_id)
+    refused = IdentityConflict(_("This account cannot sign in here; the administrator can find why in the log."))
+    if user is not None and user.username.lower() != username.lower():
+        log.error(
+            "sign-in refused: external id %r of tenant %s already belongs to user %r, not %r",
+            external_id,
+            tenant.slug,
+            user.username,
+            username,
+        )
+        raise refused
+    if user is None:
+        holder = user_get_by_username(username=username)
+        if holder is not None:
+            log.error(
+                "sign-in refused: user name %r is taken by another account (tenant %s, external id %r); "
+                "external id %r of tenant %s cannot use it",
+                username,
+                holder.tenant.slug if holder.tenant else "-",
+                holder.external_id or "-",
+                external_id,
+                tenant.slug,
+            )
+            raise refused
+        user = User(username=username, tenant=tenant, external_id=external_id)
+        user.set_unusable_password()
+        log.info("created user %r in tenant %s for external id %r", username, tenant.slug, external_id)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if update_group or user.pk is None:
+        user.group = group
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_timezone_set(*, user, timezone):
+    """A user changes their own time zone on the profile page ('' means the tenant's)."""
+    from apps.tenants.models import validate_timezone
+
+    if timezone:
+        try:
+            validate_timezone(timezone)
+        except ValidationError as exc:
+            raise InvalidInput(" ".join(exc.messages)) from None
+    user.timezone = timezone
+    user.save(update_fields=["timezone"])
+    return user

@@ -25,3 +25,27 @@ def assert_legacy_error(body, fragment=""):
     assert body["success"] is False, body
     assert body["errors"]["reason"] == body["error"]
     assert fragment.lower() in body["error"].lower(), body["error"]
+
+
+def sql_login(client, user="arthur", password=PASSWORD):
+    """bypass_login and keep the session cookie on the client, as the GUI's scripts do."""
+    body = client.get("/php/model/sql.php", {"module": "bypass_login", "user": user, "pass": password}).json()
+    assert body["success"] is True, body
+    client.cookies[body["cookie_name"]] = body["SID"]
+    return body
+
+
+def sql_get(client, **query):
+    response = client.get("/php/model/sql.php", query)
+    assert response.status_code == 200
+    return response.json()
+
+
+def listing(client, **filters):
+    return sql_get(client, task="LISTING", module="CDR", **{"limit": 1000, **filters})
+
+
+def listing_ids(client, **filters):
+    body = listing(client, **filters)
+    assert body["success"] is True, body
+    return sorted(row["ID"] for row in body["results"])

@@ -3,7 +3,7 @@
 import av
 import numpy as np
 
-from apps.media.rtpread import RtpPacket
+from apps.capture.rtpstream import RtpPacket
 
 
 def tone(freq: float, seconds: float, rate: int = 8000, amplitude: int = 12000) -> np.ndarray:

@@ -11,7 +11,7 @@ from media_helpers import encode, packets, tone, ulaw
 from apps.media.audio import MediaStream, call_recording_wav_stream, call_recording_write
 from apps.media.codecs import codec_resolve
 from apps.media.errors import MediaError
-from apps.media.rtpread import rtp_streams_read
+from apps.media.streams import media_streams_read
 from apps.media.timeline import packet_positions, voice_packets
 
 T0 = 1_700_000_000.0
@@ -31,11 +31,11 @@ def _split(payload: bytes, size: int = 160) -> list[bytes]:
 
 
 def _caller_callee(streams, caller_ip):
-    return [s for s in streams if s.src == caller_ip], [s for s in streams if s.src != caller_ip]
+    return [s for s in streams if s.key.saddr == caller_ip], [s for s in streams if s.key.saddr != caller_ip]
 
 
 def test_pcmu_call_wav_samples_equal_sox_at_their_positions(captures_dir, sox):
-    streams = rtp_streams_read(captures_dir / "sip_g711u_call_both_ways_loss_bye.pcap")
+    streams = media_streams_read(captures_dir / "sip_g711u_call_both_ways_loss_bye.pcap")
     caller, callee = _caller_callee(streams, "192.10.1.65")
     info, params, pcm = _wav(caller, callee)
     assert (params.nchannels, params.framerate, params.sampwidth) == (2, 8000, 2)
@@ -54,7 +54,7 @@ def test_pcmu_call_wav_samples_equal_sox_at_their_positions(captures_dir, sox):
 
 
 def test_pcmu_call_duration_matches_stream_span_and_call_clock(captures_dir):
-    streams = rtp_streams_read(captures_dir / "sip_g711u_call_both_ways_loss_bye.pcap")
+    streams = media_streams_read(captures_dir / "sip_g711u_call_both_ways_loss_bye.pcap")
     caller, callee = _caller_callee(streams, "192.10.1.65")
     first = min(p.arrival_ts for s in streams for p in s.packets)
     last = max(p.arrival_ts for s in streams for p in s.packets)
@@ -68,7 +68,7 @@ def test_pcmu_call_duration_matches_stream_span_and_call_clock(captures_dir):
 
 
 def test_pcma_lone_stream_equals_sox(captures_dir, sox):
-    (stream,) = rtp_streams_read(captures_dir / "rtp_only_g711a_no_sip.pcap")
+    (stream,) = media_streams_read(captures_dir / "rtp_only_g711a_no_sip.pcap")
     info, _params, pcm = _wav([stream], [])
     pkts = voice_packets(stream, codec_resolve(8))
     expected = sox(b"".join(p.payload for p in pkts), "al")
@@ -79,9 +79,9 @@ def test_pcma_lone_stream_equals_sox(captures_dir, sox):
 
 
 def test_g722_call_leg_is_16khz(captures_dir):
-    streams = rtp_streams_read(captures_dir / "sip_g711u_reinvite_g722_loopback.pcap")
-    caller = [s for s in streams if s.sport == 5094]
-    callee = [s for s in streams if s.sport == 5084]
+    streams = media_streams_read(captures_dir / "sip_g711u_reinvite_g722_loopback.pcap")
+    caller = [s for s in streams if s.key.sport == 5094]
+    callee = [s for s in streams if s.key.sport == 5084]
     info, params, pcm = _wav(caller, callee)
     assert params.framerate == 16000 == info.rate
     assert abs(len(pcm) / 16000 - 6.0) < 0.5  # 3 s PCMU then 3 s G.722

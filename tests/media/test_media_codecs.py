@@ -6,7 +6,7 @@ from media_helpers import encode, tone
 
 from apps.media.codecs import G722, PCMA, PCMU, codec_resolve, payload_decoder_create
 from apps.media.errors import MediaError
-from apps.media.rtpread import rtp_streams_read
+from apps.media.streams import media_streams_read
 from apps.media.timeline import voice_packets
 
 
@@ -24,7 +24,7 @@ def _decode_all(stream, spec):
     ],
 )
 def test_g711_decode_equals_sox(captures_dir, sox, name, pt, law):
-    streams = [s for s in rtp_streams_read(captures_dir / name) if s.payload_type == pt and len(s.packets) > 50]
+    streams = [s for s in media_streams_read(captures_dir / name) if s.payload_type == pt and len(s.packets) > 50]
     assert streams
     for stream in streams:
         spec = codec_resolve(stream.payload_type)
@@ -37,7 +37,7 @@ def test_g711_decode_equals_sox(captures_dir, sox, name, pt, law):
 
 def test_g722_decodes_at_16khz(captures_dir):
     streams = [
-        s for s in rtp_streams_read(captures_dir / "sip_g711u_reinvite_g722_loopback.pcap") if s.payload_type == 9
+        s for s in media_streams_read(captures_dir / "sip_g711u_reinvite_g722_loopback.pcap") if s.payload_type == 9
     ]
     assert len(streams) == 2
     for stream in streams:
@@ -49,7 +49,7 @@ def test_g722_decodes_at_16khz(captures_dir):
 
 
 def test_g729_decodes_non_silent(captures_dir):
-    (stream,) = [s for s in rtp_streams_read(captures_dir / "sip_rtp_g729a.pcap") if s.payload_type == 18]
+    (stream,) = [s for s in media_streams_read(captures_dir / "sip_rtp_g729a.pcap") if s.payload_type == 18]
     pcm = _decode_all(stream, codec_resolve(18))
     assert [len(c) for c in pcm] == [160] * 425
     rms = np.sqrt(np.mean(np.concatenate(pcm).astype(np.float64) ** 2))

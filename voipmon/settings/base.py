@@ -33,7 +33,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 VOIPMON_VERSION = "0.1.0"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.accounts.apps.VoipmonAdminConfig",  # django.contrib.admin on a superuser-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,18 +52,27 @@ INSTALLED_APPS = [
     "apps.capture",
     "apps.media",
     "apps.legacy",
+    "apps.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "social_django",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.legacy.middleware.ScriptPrefixMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.accounts.middleware.AccountGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.tenants.middleware.ApiSlotMiddleware",
 ]
 
 ROOT_URLCONF = "voipmon.urls"
@@ -99,7 +108,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.sso.GoogleOAuth2",
+    "apps.accounts.sso.AzureADTenantOAuth2",
+]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cs", _("Czech")), ("de", _("German"))]
@@ -131,8 +146,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.ApiTokenAuthentication",  # first: a refused token answers 401
+        "apps.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -154,11 +169,51 @@ VOIPMON_LEGACY_MAX_ROWS = int(env("VOIPMON_LEGACY_MAX_ROWS", "100000"))
 VOIPMON_LEGACY_SESSION_SECONDS = int(env("VOIPMON_LEGACY_SESSION_SECONDS", str(8 * 3600)))
 VOIPMON_LEGACY_AUTH_CACHE_SECONDS = int(env("VOIPMON_LEGACY_AUTH_CACHE_SECONDS", "300"))
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "10000"))
+VOIPMON_API_SLOT_DIR = env("VOIPMON_API_SLOT_DIR", str(BASE_DIR / "var" / "api-slots"))
 VOIPMON_DEMO_CAPTURES_DIR = env("VOIPMON_DEMO_CAPTURES_DIR", str(BASE_DIR.parent / "shared" / "captures"))
 
+# People's sign-in (docs/auth.md): lock after repeated failures, 2FA, the custom login hook, SSO.
+VOIPMON_LOGIN_MAX_FAILURES_PER_USER = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_USER", "5"))
+VOIPMON_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+VOIPMON_LOGIN_LOCK_SECONDS = int(env("VOIPMON_LOGIN_LOCK_SECONDS", "900"))
+VOIPMON_CUSTOM_LOGIN = env("VOIPMON_CUSTOM_LOGIN", "")
+OTP_TOTP_ISSUER = "voipmon"
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_FIELDS_STORED_IN_SESSION = ["tenant"]
+SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = env("VOIPMON_GOOGLE_CLIENT_ID", "")
+SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = env("VOIPMON_GOOGLE_CLIENT_SECRET", "")
+SOCIAL_AUTH_GOOGLE_OAUTH2_USE_UNIQUE_USER_ID = True
+SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_KEY = env("VOIPMON_MICROSOFT_CLIENT_ID", "")
+SOCIAL_AUTH_AZUREAD_TENANT_OAUTH2_SECRET = env("VOIPMON_MICROSOFT_CLIENT_SECRET", "")
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "apps.accounts.sso.tenant_allowed",
+    "apps.accounts.sso.user_for_tenant",
+    "social_core.pipeline.social_auth.social_user",
+    "social_core.pipeline.social_auth.associate_user",
+)
+
+# Every handler redacts passwords (the legacy API carries them in query strings), and the access
+# loggers of runserver and gunicorn go through it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "apps.core.logredact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ("django.server", "django.request", "gunicorn.access", "gunicorn.error")
+    },
+}
+
+# Media (pcaps, recordings, graphs, exports): see docs/decisions.md, "Media".
+VOIPMON_MEDIA_MAX_IDS = int(env("VOIPMON_MEDIA_MAX_IDS", "1000"))  # calls in one request or export
+VOIPMON_MEDIA_STREAM_MAX_FILES = int(env("VOIPMON_MEDIA_STREAM_MAX_FILES", "20"))  # larger REST bundles: a job
+VOIPMON_MEDIA_EXPORT_TTL_SECONDS = int(env("VOIPMON_MEDIA_EXPORT_TTL_SECONDS", str(24 * 3600)))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "media-exports-purge": {"task": "media.exports_purge", "schedule": 3600.0},
 }

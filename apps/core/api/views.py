@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from apps.core.actor import Actor, actor_for_user
 from apps.core.capabilities import CAPABILITY_FLAGS
+from apps.tenants.concurrency import api_slot_acquire
 
 # What the OpenAPI generator acts as: every capability, but no tenant, so every queryset is empty.
 SCHEMA_ACTOR = Actor(tenant_id=None, is_admin=True, flags=frozenset(CAPABILITY_FLAGS))
@@ -30,6 +31,7 @@ class ActorMixin:
         if getattr(user, "blocked", False):
             raise PermissionDenied(_("User is blocked: %(reason)s") % {"reason": user.blocked_reason or "-"})
         self._actor = actor_for_user(user)
+        api_slot_acquire(request=request, user=user)  # the tenant's API concurrency limit
         timezone.activate(self.actor.timezone)
         if self.required_flag:
             self.actor.require(self.required_flag)

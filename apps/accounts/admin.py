@@ -1,0 +1,89 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, LdapGroupMapping, TenantAuthConfig
+from .services import apitoken_create, apitoken_revoke
+
+LDAP_FIELDS = (
+    "ldap_enabled",
+    "ldap_server_uri",
+    "ldap_start_tls",
+    "ldap_bind_dn",
+    "ldap_bind_password",
+    "ldap_user_search_base",
+    "ldap_user_filter",
+    "ldap_group_search_base",
+    "ldap_group_filter",
+    "ldap_id_attribute",
+)
+
+
+class TenantAuthConfigForm(forms.ModelForm):
+    ldap_bind_password = forms.CharField(
+        label=_("bind password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored password."),
+    )
+
+    class Meta:
+        model = TenantAuthConfig
+        fields = (
+            "tenant",
+            "default_group",
+            *LDAP_FIELDS,
+            "google_enabled",
+            "google_allowed_domains",
+            "microsoft_enabled",
+            "microsoft_tenant_id",
+        )
+
+    def clean_ldap_bind_password(self):
+        value = self.cleaned_data.get("ldap_bind_password")
+        return value or (self.instance.ldap_bind_password if self.instance.pk else "")
+
+
+class LdapGroupMappingInline(admin.TabularInline):
+    model = LdapGroupMapping
+    extra = 1
+    fields = ("position", "ldap_group_dn", "group", "is_admin")
+
+
+@admin.register(TenantAuthConfig)
+class TenantAuthConfigAdmin(admin.ModelAdmin):
+    form = TenantAuthConfigForm
+    list_display = ("tenant", "ldap_enabled", "google_enabled", "microsoft_enabled")
+    inlines = [LdapGroupMappingInline]
+    fieldsets = (
+        (None, {"fields": ("tenant", "default_group")}),
+        (_("LDAP"), {"fields": LDAP_FIELDS}),
+        (_("Google"), {"fields": ("google_enabled", "google_allowed_domains")}),
+        (_("Microsoft (Entra ID)"), {"fields": ("microsoft_enabled", "microsoft_tenant_id")}),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are revoked here; a new one is created with the action below or on the user's profile page."""
+
+    list_display = ("name", "user", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__username", "prefix")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    fields = ("user", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    actions = ["revoke", "issue_replacement"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            apitoken_revoke(token=token)
+
+    @admin.action(description=_("Issue a new token for the same user (the key is shown once)"))
+    def issue_replacement(self, request, queryset):
+        for token in queryset:
+            _new, key = apitoken_create(user=token.user, name=token.name)
+            messages.warning(request, _("New key for %(user)s: %(key)s") % {"user": token.user, "key": key})

@@ -1,0 +1,32 @@
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+def timezone_choices():
+    return [("", _("The organisation's time zone"))] + [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class TimezoneForm(forms.Form):
+    timezone = forms.ChoiceField(label=_("Time zone"), required=False, choices=timezone_choices)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=0, max_value=3650, initial=90, help_text=_("0: does not expire.")
+    )

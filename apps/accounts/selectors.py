@@ -1,0 +1,59 @@
+"""Reads of sign-in settings, API tokens and second-factor devices."""
+
+import hashlib
+
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.core.actor import Actor
+
+from .models import ApiToken, TenantAuthConfig
+
+
+def token_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def authconfig_for_tenant(*, tenant):
+    """The tenant's sign-in settings, or None when it has none (local accounts only)."""
+    if tenant is None:
+        return None
+    scope = Actor(tenant_id=tenant.pk)  # the sign-in page's tenant, before any user is known
+    return TenantAuthConfig.objects.visible_to(scope).select_related("tenant", "default_group").first()
+
+
+def ldap_mappings(*, config):
+    return list(config.ldap_mappings.select_related("group").all())
+
+
+def apitoken_find(*, key):
+    if not key:
+        return None
+    return (
+        ApiToken.objects.select_related("user", "user__tenant", "user__group").filter(key_hash=token_hash(key)).first()
+    )
+
+
+def apitoken_list(*, user):
+    return list(ApiToken.objects.filter(user=user).order_by("-created_at"))
+
+
+def apitoken_get(*, user, token_id):
+    """One of the user's own tokens; another user's token looks the same as a missing one."""
+    try:
+        return ApiToken.objects.filter(user=user).get(pk=int(token_id))
+    except (ApiToken.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def totp_device(*, user, confirmed):
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+
+
+def static_device(*, user):
+    return StaticDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def backup_codes_left(*, user):
+    device = static_device(user=user)
+    return device.token_set.count() if device else 0

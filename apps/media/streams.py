@@ -1,0 +1,109 @@
+"""A call's RTP streams, read from its stored pcap with the capture app's reader, split by side.
+
+There is one RTP reader in the code base (`apps.capture.rtpstream`); this module only turns its
+packets into `MediaStream`s and decides which of them make the caller's and the callee's channel.
+The call record says which stream is whose: every stored stream row carries its 5-tuple, SSRC,
+side (caller / callee) and codec code (cdr-model.md), so no SDP has to be parsed again here.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from apps.capture.rtpstream import StreamKey, rtp_streams
+
+from .audio import MediaStream
+
+# cdr-model codec code -> the rtpmap the media core resolves (dynamic payload types need one)
+CODE_RTPMAP = {
+    0: "PCMU/8000",
+    3: "GSM/8000",
+    4: "G723/8000",
+    8: "PCMA/8000",
+    9: "G722/8000",
+    12: "QCELP/8000",
+    13: "CN/8000",
+    18: "G729/8000",
+    97: "iLBC/8000",
+    98: "speex/8000",
+    100: "CLEARMODE/8000",
+    301: "SILK/8000",
+    306: "iSAC/16000",
+    311: "opus/48000/2",
+    320: "AMR/8000",
+    321: "AMR-WB/16000",
+    331: "G7221/16000",
+    351: "G726-16/8000",
+    352: "G726-24/8000",
+    353: "G726-32/8000",
+    354: "G726-40/8000",
+    359: "EVS/16000",
+    400: "telephone-event/8000",
+    1000: "t38/8000",
+}
+OVERLAP_SECONDS = 0.5  # two streams of one side that overlap longer than this are copies of each other
+
+
+@dataclass
+class CallStream(MediaStream):
+    """A MediaStream that knows where it came from (saddr, sport, daddr, dport, ssrc)."""
+
+    key: StreamKey | None = None
+
+    @property
+    def span(self) -> tuple[float, float]:
+        return self.packets[0].arrival_ts, self.packets[-1].arrival_ts
+
+
+def dominant_payload_type(packets) -> int:
+    """The most frequent payload type, so DTMF or CN packets in a stream do not name its codec."""
+    counts = {}
+    for pkt in packets:
+        counts[pkt.payload_type] = counts.get(pkt.payload_type, 0) + 1
+    return max(counts, key=counts.get) if counts else -1
+
+
+def media_streams_read(path) -> list[CallStream]:
+    """Every RTP stream of a capture file, in order of its first packet, codec from the payload type."""
+    streams = [CallStream(pkts, dominant_payload_type(pkts), None, key) for key, pkts in rtp_streams(path).items()]
+    return sorted(streams, key=lambda s: s.packets[0].arrival_ts)
+
+
+def _rtpmap_for(code, payload_type):
+    """Static payload types name their codec; a dynamic one is named by the stored codec code."""
+    if code is None or (code == payload_type and payload_type < 96):
+        return None
+    return CODE_RTPMAP.get(code)
+
+
+def _row_key(row: Mapping) -> StreamKey:
+    return StreamKey(str(row["saddr"]), int(row["sport"]), str(row["daddr"]), int(row["dport"]), int(row["ssrc"]))
+
+
+def _without_copies(streams: list[CallStream]) -> list[CallStream]:
+    """Keep the best-filled stream of each time span: a relay or a B2BUA with two recorded legs
+    carries the same speech twice, and mixing both copies would play it as an echo."""
+    kept = []
+    for stream in sorted(streams, key=lambda s: len(s.packets), reverse=True):
+        lo, hi = stream.span
+        if all(min(hi, k.span[1]) - max(lo, k.span[0]) <= OVERLAP_SECONDS for k in kept):
+            kept.append(stream)
+    return sorted(kept, key=lambda s: s.span[0])
+
+
+def call_streams_split(path, rows: Iterable[Mapping]) -> tuple[list[CallStream], list[CallStream]]:
+    """(caller streams, callee streams) of the call whose stored stream rows are `rows`.
+
+    Packets are read from the call's pcap; a stream the record does not list (or lists on no side)
+    is not part of the recording."""
+    sides = {}
+    for row in rows:
+        sides[_row_key(row)] = (row["side"], row.get("payload"))
+    caller, callee = [], []
+    for key, pkts in rtp_streams(path).items():
+        if key not in sides:
+            continue
+        side, code = sides[key]
+        pt = dominant_payload_type(pkts)
+        stream = CallStream(pkts, pt, _rtpmap_for(code, pt), key)
+        (caller if side == "caller" else callee).append(stream)
+    return _without_copies(caller), _without_copies(callee)

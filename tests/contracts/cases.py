@@ -1,0 +1,170 @@
+"""The contract table: one case per REST endpoint and per legacy task / sql.php module.
+
+ADDING AN ENDPOINT OR A TASK? Add its case here; `test_every_*_has_a_case` fails and names it until
+you do. A case says what the endpoint needs and gives a sample request:
+
+- `flag`: the capability it needs (legacy: taken from the registry, a case may not contradict it);
+  "admin" for tenant administrators only; None for any signed-in user (then say why in `note`).
+- `obj`: the kind of object in the URL / params (a key of OBJECT_MAKERS); the contract then checks
+  that tenant B's object is 404 (legacy: an error) and, for calls and sensors, that the restricted
+  user cannot reach one outside the restriction.
+- `seen`: reads the ids of the calls (or sensors, `seen_kind`) in an answer; the contract then checks
+  that the restricted user sees only what the restriction allows, and never tenant B's.
+- `allowed`: what counts as "the flag holder got through" (default: 2xx / legacy success). Media
+  endpoints on calls without files answer an error that is neither "permission" nor "not found".
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.conftest import PASSWORD
+
+
+@dataclass(frozen=True)
+class RestCase:
+    flag: str | None
+    method: str = "get"
+    obj: str | None = None
+    data: Callable | None = None
+    query: dict | None = None
+    seen: Callable | None = None
+    seen_kind: str = "call"
+    allowed: Callable | None = None
+    public: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LegacyCase:
+    params: Callable  # world -> the sample request's params (api.php) or fields (sql.php)
+    obj: str | None = None
+    seen: Callable | None = None
+    allowed: Callable | None = None
+    flag: str | None = None  # optional: must equal the registry's flag when given
+    note: str = ""
+
+
+def results_ids(response):
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    return {row["id"] for row in rows}
+
+
+def reached(response):
+    """Got past authentication, the flag and the object lookup (a missing file is fine)."""
+    if response.status_code < 300:
+        return True
+    detail = str(response.json().get("detail", "")).lower() if "json" in response.get("Content-Type", "") else ""
+    return response.status_code not in (401, 403) and "not found" not in detail
+
+
+def ok_2xx(response):
+    return 200 <= response.status_code < 300
+
+
+def user_pk(world, key):
+    return world.restricted.pk if key == "a" else world.extra.setdefault("user_b", make_user_b(world)).pk
+
+
+def make_user_b(world):
+    from apps.users.services import user_create
+
+    return user_create(username="bert", tenant=world.tenant_b, password=PASSWORD, is_admin=True)
+
+
+def make_capture(world, key):
+    from apps.capture.models import CaptureUpload
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    return CaptureUpload.objects.create(tenant=tenant, id_sensor=1, original_name="t.pcap", stored_name="t.pcap").pk
+
+
+def make_export(world, key):
+    from apps.media.models import ExportJob
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    call = world.calls["inside" if key == "a" else "foreign"]
+    return ExportJob.objects.create(tenant=tenant, created_by=world.admin_a, kind="pcap", cdr_ids=[call.pk]).pk
+
+
+# kind -> (world, "a" | "b") -> pk. "a" is the flag holder's own object; "b" is tenant B's.
+OBJECT_MAKERS = {
+    "call": lambda world, key: world.calls["inside" if key == "a" else "foreign"].pk,
+    "sensor": lambda world, key: world.sensors["a1" if key == "a" else "b1"].pk,
+    "tenant": lambda world, key: (world.tenant_a if key == "a" else world.tenant_b).pk,
+    "user": user_pk,
+    "capture": make_capture,
+    "export": make_export,
+}
+# kind -> world -> pk of a tenant-A object outside the restricted user's restriction
+OUTSIDE = {"call": lambda world: world.calls["out_number"].pk, "sensor": lambda world: world.sensors["a2"].pk}
+
+REST_CASES = {
+    "api-root": RestCase(flag=None, note="the list of endpoints"),
+    "schema": RestCase(flag=None, public="the OpenAPI schema documents the API; it holds no data"),
+    "api-docs": RestCase(flag=None, public="Swagger UI for the schema"),
+    "token-create": RestCase(
+        flag=None,
+        method="post",
+        data=lambda world: {"username": world.admin_a.username, "password": PASSWORD},
+        public="exchanges a local password for a token",
+    ),
+    "cdr-list": RestCase(flag="can_cdr", seen=results_ids),
+    "cdr-detail": RestCase(flag="can_cdr", obj="call"),
+    "cdr-pcap": RestCase(flag="can_pcap", obj="call", allowed=reached),
+    "cdr-audio": RestCase(flag="can_download_audio", obj="call", allowed=reached),
+    "cdr-audio-graph": RestCase(flag="can_play_audio", obj="call", allowed=reached),
+    "cdr-sip-history": RestCase(flag="can_cdr", obj="call", allowed=reached),
+    "cdr-ladder-svg": RestCase(flag="can_cdr", obj="call", allowed=reached),
+    "cdr-ladder-png": RestCase(flag="can_cdr", obj="call", allowed=reached),
+    "capture-list": RestCase(flag="can_upload_pcap"),
+    "capture-detail": RestCase(flag="can_upload_pcap", obj="capture"),
+    "export-list": RestCase(flag="can_cdr"),
+    "export-detail": RestCase(flag="can_cdr", obj="export"),
+    "export-download": RestCase(flag="can_cdr", obj="export", allowed=reached),
+    "tenant-list": RestCase(flag=None, note="a user reads their own tenant"),
+    "tenant-detail": RestCase(flag=None, obj="tenant", note="a user reads their own tenant"),
+    "user-list": RestCase(flag="admin"),
+    "user-detail": RestCase(flag="admin", obj="user"),
+    "user-me": RestCase(flag=None, note="every user reads their own record"),
+    "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
+    "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
+}
+
+
+def legacy_ids(key):
+    return lambda body: {row[key] for row in body.get("cdr") or body.get("results") or []}
+
+
+def media_reached(response):
+    """A file, or an error that is about the file rather than about permission or the call's existence."""
+    if "json" not in response.get("Content-Type", ""):
+        return response.status_code == 200
+    body = response.json()
+    text = str(body.get("error", "")).lower()
+    return body.get("success") is True or ("permission" not in text and "not found" not in text)
+
+
+def call_param(key="cdrId", **extra):
+    return lambda world, pk=None: {key: pk if pk is not None else world.calls["inside"].pk, **extra}
+
+
+SINCE = "2024-01-01"
+API_TASK_CASES = {
+    "getVoipCalls": LegacyCase(
+        params=lambda world, pk=None: {"startTime": SINCE, **({"cdrId": pk} if pk else {})},
+        obj="call",
+        seen=legacy_ids("cdrId"),
+    ),
+    "listCdrIds": LegacyCase(params=lambda world, pk=None: {"offset": 0, "size": 100}, seen=legacy_ids("cdrId")),
+    "getPCAP": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+}
+
+SQL_MODULE_CASES = {
+    ("CDR", "LISTING"): LegacyCase(params=lambda world, pk=None: {"fdatefrom": SINCE}, seen=legacy_ids("ID")),
+    ("CDR", "TOTAL"): LegacyCase(params=lambda world, pk=None: {"fdatefrom": SINCE}),
+    ("CDR_stats", "LISTING"): LegacyCase(params=lambda world, pk=None: {"fdatefrom": SINCE, "group_by": "4"}),
+    ("CDR_RTP", "LISTING"): LegacyCase(params=call_param("cdr_id"), obj="call"),
+}
