@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.dbsessions import wait_for_other_sessions_to_close
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -101,6 +103,7 @@ def celery_worker_process(transactional_db, settings_media_root):
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+        wait_for_other_sessions_to_close()
         app.conf.update(broker_url="", task_always_eager=True)
         reset_pools(app)
 

@@ -24,5 +24,7 @@ def test_demo_setup_is_complete_and_idempotent(settings, tmp_path):
     assert seeded == 300
     if (SHARED / "captures").is_dir():
         assert captured >= 10  # every call of the public captures
+        first = Cdr.objects.filter(tenant=user.tenant).order_by("id").first()
+        assert first.pcap_full, "the tour's first call ids are real calls with pcaps"
     call_command("demo_setup", "--calls", "300", verbosity=0)
     assert Cdr.objects.filter(tenant=user.tenant).count() == seeded + captured

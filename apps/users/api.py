@@ -5,12 +5,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.views import ScopedModelViewSet
-from apps.core.capabilities import CAPABILITY_FLAGS
 from apps.core.exceptions import NotAuthenticated
 
 from .models import User
 from .selectors import user_authenticate_local, user_list, usergroup_list
-from .services import token_issue, user_create, user_delete, user_update
+from .services import USER_EDITABLE_FIELDS, token_issue, user_create, user_delete, user_update
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -19,30 +18,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = (
-            "id",
-            "username",
-            "password",
-            "first_name",
-            "last_name",
-            "email",
-            "is_admin",
-            "group",
-            "timezone",
-            "enable_sensors",
-            "restrict_numbers",
-            "restrict_domains",
-            "restrict_ips",
-            "restrict_vlans",
-            "restrict_both_sides",
-            "custom_headers_cdr",
-            "blocked",
-            "blocked_reason",
-            "req_2fa",
-            "is_active",
-            *CAPABILITY_FLAGS,
-            "effective_flags",
-        )
+        fields = ("id", "username", "password", *USER_EDITABLE_FIELDS, "effective_flags")
 
     def get_effective_flags(self, obj) -> list[str]:
         return sorted(obj.effective_flags())

@@ -14,7 +14,8 @@ from .models import User
 
 log = logging.getLogger("voipmon.auth")
 
-USER_EDITABLE = {
+# What an administrator may set on a user, in the order the REST API shows it.
+USER_EDITABLE_FIELDS = (
     "first_name",
     "last_name",
     "email",
@@ -34,7 +35,8 @@ USER_EDITABLE = {
     "req_2fa",
     "is_active",
     *CAPABILITY_FLAGS,
-}
+)
+USER_EDITABLE = frozenset(USER_EDITABLE_FIELDS)
 
 
 def flags_parse(text):

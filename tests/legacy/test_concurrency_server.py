@@ -23,6 +23,7 @@ from django.db import connection
 from apps.cdr.models import Cdr
 from apps.users.services import token_issue
 from tests.conftest import PASSWORD, REPO
+from tests.dbsessions import wait_for_other_sessions_to_close
 
 from .slots import psycopg_dsn
 
@@ -64,6 +65,7 @@ def server(tenant_a, user_a, make_call):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        wait_for_other_sessions_to_close()
 
 
 def get(port, path, headers=None):

@@ -25,11 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, calls, **options):
         tenant = Tenant.objects.filter(slug="demo").first()
-        if tenant is None:
+        created = tenant is None
+        if created:
             tenant = tenant_create(slug="demo", name="Demo tenant", timezone="Europe/Prague")
             sensor_ensure_default(tenant=tenant)
-            cdr_seed(tenant=tenant, count=calls, days=14, seed=42)
-            self.stdout.write(f"demo tenant created with {calls} seeded calls")
         if not User.objects.filter(username="demo").exists():
             user_create(
                 username="demo",
@@ -39,15 +38,19 @@ class Command(BaseCommand):
                 flags=dict.fromkeys(GRANTING_FLAGS, True),
             )
             self.stdout.write("user demo / demo created (tenant administrator, every capability)")
+        # The real captures first, so the tour's low call ids are calls with pcaps and audio.
         self.import_captures(tenant)
+        if created:
+            cdr_seed(tenant=tenant, count=calls, days=14, seed=42)
+            self.stdout.write(f"demo tenant created with {calls} seeded calls")
 
     def import_captures(self, tenant):
-        """Import the public captures when the capture pipeline is installed (idempotent by design)."""
-        try:
-            from apps.capture.services import capture_import_demo
-        except ImportError:
-            return
+        """Import the public captures (idempotent: a second run adds nothing)."""
+        from apps.capture.services import capture_import_demo
+
         folder = Path(settings.VOIPMON_DEMO_CAPTURES_DIR)
         if folder.is_dir():
             summary = capture_import_demo(tenant=tenant, folder=folder)
             self.stdout.write(f"public captures imported: {summary}")
+        else:
+            self.stdout.write(f"no public captures at {folder} (set VOIPMON_DEMO_CAPTURES_DIR)")
