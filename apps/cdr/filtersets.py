@@ -94,6 +94,11 @@ class CdrFilterSetBase(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, actor=None):
+        if data is not None and prefix is None:
+            # There are over a hundred filters and django-filter deep-copies every one per request;
+            # copy only those the request names. An absent filter cleans to None either way.
+            used = set(data.keys())
+            self.base_filters = {name: f for name, f in type(self).base_filters.items() if name in used}
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
         self.actor = actor
 

@@ -57,8 +57,8 @@ def zone(name):
 
 def local_datetime(value, tz_name):
     """`YYYY-MM-DD HH:MM:SS` in the tenant's time zone, as the GUI writes datetimes."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):  # already formatted by the database (cdr_rows local_tz)
+        return value
     return value.astimezone(zone(tz_name)).isoformat(" ", "seconds")[:19]
 
 

@@ -327,3 +327,10 @@ def test_api_php_without_php_dir_names_the_right_path(client):
     body = client.get("/api.php", {"task": "getVoipCalls"}).json()
     assert_legacy_error(body, "action parameter missing")
     assert "/php/api.php" in body["error"]
+
+
+def test_custom_header_asked_for_on_a_call_without_any(client, tenant_a, user_a, make_call):
+    make_call(tenant_a)  # custom_headers stays {}
+    body = calls(client, {**START, "customHeaders": "X-Customer"}, user="arthur")
+    assert body["success"] is True, body
+    assert body["cdr"][0]["X-Customer"] is None

@@ -74,7 +74,7 @@ def voipcalls_query(actor, params):
     names = header_names(params, actor)
     limit = settings.VOIPMON_LEGACY_MAX_ROWS
     queryset = cdr_search(actor=actor, filters=filters)
-    rows = cdr_rows(queryset=queryset, columns=VOIPCALLS_COLUMNS, limit=limit + 1)
+    rows = cdr_rows(queryset=queryset, columns=VOIPCALLS_COLUMNS, limit=limit + 1, local_tz=actor.timezone)
     if len(rows) > limit:
         raise InvalidInput(
             _("The search matches more than %(limit)s calls; narrow it (for example with startTimeTo).")
@@ -116,6 +116,11 @@ def list_cdr_ids(*, actor, params, fields):
     size = bounded_int(params, "size", 100, 10_000)
     queryset = cdr_search(actor=actor, filters={})
     rows = cdr_rows(
-        queryset=queryset, columns=("id", "calldate", "caller", "called"), order_by=("id",), offset=offset, limit=size
+        queryset=queryset,
+        columns=("id", "calldate", "caller", "called"),
+        order_by=("id",),
+        offset=offset,
+        limit=size,
+        local_tz=actor.timezone,
     )
     return {"cdr": [cdr_id_row(row, actor.timezone) for row in rows], "total": queryset.count()}

@@ -98,6 +98,7 @@ def cdr_listing(*, request, actor, fields):
         offset=offset,
         limit=limit,
         with_total=not defer,
+        local_tz=actor.timezone,
     )
     rows, total = (page, None) if defer else page
     body = {"results": [listing_row(row, actor.timezone, actor.custom_headers) for row in rows]}
