@@ -11,6 +11,7 @@ LDAP_FIELDS = (
     "ldap_start_tls",
     "ldap_bind_dn",
     "ldap_bind_password",
+    "ldap_bind_password_clear",
     "ldap_user_search_base",
     "ldap_user_filter",
     "ldap_group_search_base",
@@ -20,12 +21,22 @@ LDAP_FIELDS = (
 
 
 class TenantAuthConfigForm(forms.ModelForm):
+    """The bind password is write-only: never sent back to the browser, kept when left empty."""
+
     ldap_bind_password = forms.CharField(
         label=_("bind password"),
         required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the stored password."),
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
     )
+    ldap_bind_password_clear = forms.BooleanField(label=_("remove the stored bind password"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = bool(self.instance.pk and self.instance.ldap_bind_password)
+        self.fields["ldap_bind_password"].help_text = (
+            _("A password is stored (encrypted). Leave empty to keep it.") if stored else _("No password is stored.")
+        )
 
     class Meta:
         model = TenantAuthConfig
@@ -39,9 +50,13 @@ class TenantAuthConfigForm(forms.ModelForm):
             "microsoft_tenant_id",
         )
 
-    def clean_ldap_bind_password(self):
-        value = self.cleaned_data.get("ldap_bind_password")
-        return value or (self.instance.ldap_bind_password if self.instance.pk else "")
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ldap_bind_password_clear"):
+            cleaned["ldap_bind_password"] = ""
+        elif not cleaned.get("ldap_bind_password"):
+            cleaned["ldap_bind_password"] = self.instance.ldap_bind_password if self.instance.pk else ""
+        return cleaned
 
 
 class LdapGroupMappingInline(admin.TabularInline):

@@ -17,6 +17,14 @@ class CodeForm(forms.Form):
     )
 
 
+class EnrollmentCodeForm(forms.Form):
+    enrollment_code = forms.CharField(
+        label=_("Enrollment code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
 def timezone_choices():
     return [("", _("The organisation's time zone"))] + [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 

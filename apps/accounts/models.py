@@ -1,4 +1,4 @@
-"""Per-tenant sign-in settings (LDAP, Google, Microsoft) and per-user API tokens."""
+"""Per-tenant sign-in settings (LDAP, Google, Microsoft), per-user API tokens, 2FA enrollment codes."""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import TenantManager
+
+from .secrets_field import EncryptedTextField
 
 
 class TenantAuthConfig(models.Model):
@@ -28,7 +30,9 @@ class TenantAuthConfig(models.Model):
     ldap_server_uri = models.CharField(_("LDAP server URI"), max_length=255, blank=True, help_text="ldap://host:389")
     ldap_start_tls = models.BooleanField(_("use StartTLS"), default=False)
     ldap_bind_dn = models.CharField(_("bind DN"), max_length=255, blank=True)
-    ldap_bind_password = models.CharField(_("bind password"), max_length=255, blank=True)
+    ldap_bind_password = EncryptedTextField(
+        _("bind password"), blank=True, help_text=_("Stored encrypted with a key derived from SECRET_KEY.")
+    )
     ldap_user_search_base = models.CharField(_("user search base"), max_length=255, blank=True)
     ldap_user_filter = models.CharField(_("user search filter"), max_length=255, default="(uid=%(user)s)")
     ldap_group_search_base = models.CharField(_("group search base"), max_length=255, blank=True)
@@ -108,3 +112,37 @@ class ApiToken(models.Model):
     @property
     def is_usable(self):
         return self.revoked_at is None and not self.is_expired
+
+
+class TwoFactorEnrollmentCode(models.Model):
+    """A one-time code an administrator hands a `req_2fa` user out of band for their first 2FA enrollment.
+
+    Without it a password stolen before enrollment would let the thief enroll their own phone. Only a
+    SHA-256 of the code is stored; issuing a new code replaces the old one; enrolling uses it up.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="twofactor_enrollment_code"
+    )
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    class Meta:
+        verbose_name = _("2FA enrollment code")
+        verbose_name_plural = _("2FA enrollment codes")
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()

@@ -2,16 +2,22 @@
 
 import hashlib
 
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.actor import Actor
 
-from .models import ApiToken, TenantAuthConfig
+from .models import ApiToken, TenantAuthConfig, TwoFactorEnrollmentCode
 
 
 def token_hash(key):
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def enrollment_code_normalise(code):
+    """`abcd efgh-jkmn` -> `ABCDEFGHJKMN`: people type codes with spaces, dashes and lower case."""
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
 
 
 def authconfig_for_tenant(*, tenant):
@@ -57,3 +63,17 @@ def static_device(*, user):
 def backup_codes_left(*, user):
     device = static_device(user=user)
     return device.token_set.count() if device else 0
+
+
+def enrollment_code_required(*, user):
+    """A `req_2fa` user without an authenticator yet: the first enrollment needs an administrator's code."""
+    return bool(user.req_2fa) and totp_device(user=user, confirmed=True) is None
+
+
+def enrollment_code_find(*, user, code=None, code_id=None):
+    """The user's unexpired enrollment code matching `code` (or with id `code_id`), or None."""
+    codes = TwoFactorEnrollmentCode.objects.filter(user=user, expires_at__gt=timezone.now())
+    if code_id is not None:
+        return codes.filter(pk=code_id).first()
+    normalised = enrollment_code_normalise(code)
+    return codes.filter(code_hash=token_hash(normalised)).first() if normalised else None

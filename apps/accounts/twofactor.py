@@ -6,6 +6,10 @@ from django_otp import match_token
 from apps.users.selectors import user_has_second_factor
 from apps.users.throttle import login_failure_record, login_lock_check, login_success_record
 
+from .selectors import enrollment_code_find, enrollment_code_required
+
+ENROLLMENT_SESSION_KEY = "voipmon_2fa_enrollment_code"
+
 
 def session_is_verified(request):
     user = getattr(request, "user", None)
@@ -31,6 +35,30 @@ def second_factor_verify(request, code, *, address=None):
     otp_login(request, device)
     login_success_record(username=user.username)
     return True
+
+
+def enrollment_code_accept(request, code, *, address=None):
+    """Check the administrator's enrollment code; on success this session may enroll. Failures count."""
+    user = request.user
+    login_lock_check(username=user.username, address=address)
+    enrollment = enrollment_code_find(user=user, code=code)
+    if enrollment is None:
+        login_failure_record(username=user.username, address=address, interface="2fa-enrollment")
+        return False
+    request.session[ENROLLMENT_SESSION_KEY] = enrollment.pk
+    return True
+
+
+def enrollment_code_pending(request):
+    """The user must still enter an enrollment code before this session may set up 2FA."""
+    if not enrollment_code_required(user=request.user):
+        return False
+    accepted = request.session.get(ENROLLMENT_SESSION_KEY)
+    return accepted is None or enrollment_code_find(user=request.user, code_id=accepted) is None
+
+
+def enrollment_code_accepted_id(request):
+    return request.session.get(ENROLLMENT_SESSION_KEY)
 
 
 def session_verify_with(request, device):

@@ -20,7 +20,7 @@ from social_core.exceptions import SocialAuthBaseException
 from social_django.views import complete as social_complete
 
 from apps.core.exceptions import AppError, NotFound
-from apps.tenants.selectors import tenant_get_by_slug
+from apps.tenants.selectors import tenant_for_host, tenant_get_by_slug
 from apps.users.services import user_timezone_set
 
 from .forms import LoginForm, TimezoneForm, TokenForm
@@ -43,9 +43,13 @@ def safe_next(request, default="accounts:profile"):
     return reverse(default)
 
 
-def page_tenant(tenant_slug):
+def page_tenant(request, tenant_slug):
+    """The sign-in page's tenant: the URL's slug (or ?tenant=), else the tenant owning the host name.
+
+    An unknown slug is 404; an unknown host is the plain page for local accounts.
+    """
     if not tenant_slug:
-        return None
+        return tenant_for_host(host=request.get_host())
     try:
         return tenant_get_by_slug(slug=tenant_slug)
     except NotFound:
@@ -59,7 +63,7 @@ def sso_buttons(config):
 
 
 def login_view(request, tenant_slug=None):
-    tenant = page_tenant(tenant_slug or request.GET.get("tenant"))
+    tenant = page_tenant(request, tenant_slug or request.GET.get("tenant"))
     config = authconfig_for_tenant(tenant=tenant)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

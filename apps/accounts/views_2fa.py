@@ -8,11 +8,21 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import AppError
 
-from .forms import CodeForm
+from .forms import CodeForm, EnrollmentCodeForm
 from .selectors import totp_device
 from .services import backup_codes_regenerate, second_factor_remove, totp_enrollment_confirm, totp_enrollment_start
 from .signin import client_address
-from .twofactor import base32_secret, qr_svg, second_factor_verify, session_is_verified, session_verify_with
+from .twofactor import (
+    ENROLLMENT_SESSION_KEY,
+    base32_secret,
+    enrollment_code_accept,
+    enrollment_code_accepted_id,
+    enrollment_code_pending,
+    qr_svg,
+    second_factor_verify,
+    session_is_verified,
+    session_verify_with,
+)
 from .views import safe_next
 
 
@@ -22,18 +32,41 @@ def twofactor_setup_view(request):
     user = request.user
     if totp_device(user=user, confirmed=True) is not None and not session_is_verified(request):
         return redirect("accounts:twofactor-verify")
+    if enrollment_code_pending(request):
+        return enrollment_code_step(request)
     device = totp_enrollment_start(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = totp_enrollment_confirm(user=user, code=form.cleaned_data["code"])
+            device, codes = totp_enrollment_confirm(
+                user=user, code=form.cleaned_data["code"], enrollment_code_id=enrollment_code_accepted_id(request)
+            )
         except AppError as exc:
             messages.error(request, exc.message)
         else:
             session_verify_with(request, device)
+            request.session.pop(ENROLLMENT_SESSION_KEY, None)
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": safe_next(request)})
     context = {"form": form, "qr_svg": qr_svg(device), "secret": base32_secret(device), "next": request.GET.get("next")}
     return render(request, "accounts/twofactor_setup.html", context)
+
+
+def enrollment_code_step(request):
+    """Before a required first enrollment: the one-time code the administrator handed out. No QR code yet."""
+    form = EnrollmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accepted = enrollment_code_accept(
+                request, form.cleaned_data["enrollment_code"], address=client_address(request)
+            )
+        except AppError as exc:
+            messages.error(request, exc.message)
+        else:
+            if accepted:
+                return redirect(request.get_full_path())
+            messages.error(request, _("That enrollment code is not right or has expired."))
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next") or ""}
+    return render(request, "accounts/twofactor_enrollment_code.html", context)
 
 
 @login_required

@@ -17,6 +17,7 @@ class SensorViewSet(ScopedModelViewSet):
     """Your tenant's sensors; administrators create and change them. The AES key is never shown."""
 
     serializer_class = SensorSerializer
+    admin_writes = True
 
     def get_queryset(self):
         return sensor_list(actor=self.actor)

@@ -28,6 +28,7 @@ class TenantViewSet(
     """Your own tenant (platform superusers see all). Tenant administrators may rename it or change its time zone."""
 
     serializer_class = TenantSerializer
+    admin_writes = True
 
     def get_queryset(self):
         return tenant_list(actor=self.actor)

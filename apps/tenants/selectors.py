@@ -18,6 +18,12 @@ def tenant_get_by_slug(*, slug):
         raise NotFound(_("Tenant %(slug)s not found.") % {"slug": slug}) from None
 
 
+def tenant_for_host(*, host):
+    """The tenant that owns `host` (TenantHost, compared without port and case), or None."""
+    entry = TenantHost.objects.select_related("tenant").filter(host=normalise_host(host)).first()
+    return entry.tenant if entry else None
+
+
 def tenant_api_user_for_host(*, host):
     """The API user that requests without credentials act as on `host`, or None.
 

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -28,13 +29,25 @@ class UserSerializer(serializers.ModelSerializer):
         view = self.context.get("view")
         actor = getattr(view, "actor", None)
         fields["group"].queryset = usergroup_list(actor=actor)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["username"].read_only = True  # chosen at creation; user names are global and stable
         return fields
+
+
+class EnrollmentCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 class UserViewSet(ScopedModelViewSet):
     """Users of your tenant: administrators manage them; everyone may read `users/me/`."""
 
     serializer_class = UserSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action != "me":
+            self.actor.require_admin()  # before the body is read: a refusal says nothing about the input
 
     def get_queryset(self):
         return user_list(actor=self.actor)
@@ -59,6 +72,16 @@ class UserViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def me(self, request):
         return Response(self.get_serializer(request.user).data)
+
+    @extend_schema(request=None, responses={201: EnrollmentCodeSerializer})
+    @action(detail=True, methods=["post"], url_path="enrollment-code")
+    def enrollment_code(self, request, pk=None):
+        """A one-time code for the user's first 2FA enrollment (shown once; hand it over out of band)."""
+        from apps.accounts.services import enrollment_code_issue
+
+        code, expires_at = enrollment_code_issue(user=self.get_object(), issued_by=request.user)
+        body = EnrollmentCodeSerializer({"code": code, "expires_at": expires_at}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class TokenRequestSerializer(serializers.Serializer):

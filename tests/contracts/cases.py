@@ -12,6 +12,13 @@ you do. A case says what the endpoint needs and gives a sample request:
   that the restricted user sees only what the restriction allows, and never tenant B's.
 - `allowed`: what counts as "the flag holder got through" (default: 2xx / legacy success). Media
   endpoints on calls without files answer an error that is neither "permission" nor "not found".
+
+WRITES. Every method an endpoint serves needs a case: `REST_CASES[name]` covers its `method`, and
+`REST_WRITE_CASES[(name, method)]` each further one (POST / PUT / PATCH / DELETE). Every write, whichever
+table holds it, is also checked to be refused *without changing the database*: 403 for a user without
+the flag / admin right (with the sample body and with an empty one: refused before the body is read),
+404 for tenant B's object (`obj`), and `foreign` (world -> a body naming tenant B's object) refused.
+`data` is a body the flag holder's write succeeds with; `format` is "json" or "multipart".
 """
 
 from collections.abc import Callable
@@ -32,6 +39,8 @@ class RestCase:
     allowed: Callable | None = None
     public: str = ""
     note: str = ""
+    format: str = "json"
+    foreign: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,20 @@ def make_user_b(world):
     from apps.users.services import user_create
 
     return user_create(username="bert", tenant=world.tenant_b, password=PASSWORD, is_admin=True)
+
+
+def make_group(world, key):
+    from apps.users.models import UserGroup
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    return UserGroup.objects.get_or_create(tenant=tenant, name=f"contract-{key}")[0].pk
+
+
+def pcap_upload(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = bytes.fromhex("d4c3b2a1020004000000000000000000ffff000001000000")  # an empty classic pcap
+    return {"file": SimpleUploadedFile("t.pcap", header, "application/vnd.tcpdump.pcap"), "id_sensor": 1}
 
 
 def make_capture(world, key):
@@ -127,6 +150,7 @@ REST_CASES = {
     "user-list": RestCase(flag="admin"),
     "user-detail": RestCase(flag="admin", obj="user"),
     "user-me": RestCase(flag=None, note="every user reads their own record"),
+    "user-enrollment-code": RestCase(flag="admin", method="post", obj="user"),
     "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
     "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
 }
@@ -167,4 +191,38 @@ SQL_MODULE_CASES = {
     ("CDR", "TOTAL"): LegacyCase(params=lambda world, pk=None: {"fdatefrom": SINCE}),
     ("CDR_stats", "LISTING"): LegacyCase(params=lambda world, pk=None: {"fdatefrom": SINCE, "group_by": "4"}),
     ("CDR_RTP", "LISTING"): LegacyCase(params=call_param("cdr_id"), obj="call"),
+}
+
+
+# Writes beyond each endpoint's own `method` above, keyed (URL name, method). See the module docstring.
+USER_BODY = {"username": "rhea", "first_name": "Rhea", "enable_sensors": [1], "restrict_numbers": "420601%"}
+SENSOR_BODY = {"id_sensor": 1, "name": "renamed", "timezone": "UTC"}
+TENANT_BODY = {"name": "ACME renamed", "timezone": "Europe/Prague", "api_disable_authorization": False}
+REST_WRITE_CASES = {
+    ("capture-list", "post"): RestCase(flag="can_upload_pcap", data=pcap_upload, format="multipart"),
+    ("export-list", "post"): RestCase(
+        flag="can_cdr",
+        data=lambda world: {"kind": "pcap", "cdr_ids": [world.calls["inside"].pk]},
+        foreign=lambda world: {"kind": "pcap", "cdr_ids": [world.calls["foreign"].pk]},
+        allowed=reached,
+    ),
+    ("tenant-detail", "put"): RestCase(flag="admin", obj="tenant", data=lambda world: TENANT_BODY),
+    ("tenant-detail", "patch"): RestCase(flag="admin", obj="tenant", data=lambda world: {"name": "ACME renamed"}),
+    ("user-list", "post"): RestCase(
+        flag="admin",
+        data=lambda world: {"username": "newbie", "password": PASSWORD, "group": make_group(world, "a")},
+        foreign=lambda world: {"username": "newbie", "password": PASSWORD, "group": make_group(world, "b")},
+    ),
+    ("user-detail", "put"): RestCase(flag="admin", obj="user", data=lambda world: USER_BODY),
+    ("user-detail", "patch"): RestCase(
+        flag="admin",
+        obj="user",
+        data=lambda world: {"is_admin": True},
+        foreign=lambda world: {"group": make_group(world, "b")},
+    ),
+    ("user-detail", "delete"): RestCase(flag="admin", obj="user"),
+    ("sensor-list", "post"): RestCase(flag="admin", data=lambda world: {"id_sensor": 9, "name": "new"}),
+    ("sensor-detail", "put"): RestCase(flag="admin", obj="sensor", data=lambda world: SENSOR_BODY),
+    ("sensor-detail", "patch"): RestCase(flag="admin", obj="sensor", data=lambda world: {"name": "renamed"}),
+    ("sensor-detail", "delete"): RestCase(flag="admin", obj="sensor"),
 }

@@ -30,3 +30,21 @@ def test_a_new_rest_endpoint_without_a_case_is_named():
     patterns = [path("api/v1/widgets/", lambda request: None, name="widget-list")]
     assert test_rest_contract.rest_endpoint_names(patterns) == {"widget-list"}
     assert "widget-list" not in test_rest_contract.REST_CASES
+
+
+def test_a_new_method_on_an_endpoint_without_a_case_is_named():
+    from rest_framework import viewsets
+    from rest_framework.response import Response
+
+    class WidgetViewSet(viewsets.ViewSet):
+        def list(self, request):
+            return Response([])
+
+        def create(self, request):
+            return Response({})
+
+    patterns = [path("api/v1/sensors/", WidgetViewSet.as_view({"get": "list", "post": "create"}), name="sensor-list")]
+    served = test_rest_contract.rest_endpoints(patterns)
+    assert served == {"sensor-list": {"get", "post"}}
+    served["sensor-list"].add("delete")
+    assert test_rest_contract.uncovered_methods(served) == ["DELETE sensor-list"]

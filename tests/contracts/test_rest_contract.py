@@ -1,26 +1,63 @@
 """Every REST endpoint: its capability flag (403 without it), tenant isolation (another tenant's object
-is 404) and the restricted user's view (never a call or sensor outside the restriction)."""
+is 404) and the restricted user's view (never a call or sensor outside the restriction). Writes: see
+test_rest_writes.py."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from .cases import OBJECT_MAKERS, OUTSIDE, REST_CASES
+from .cases import OBJECT_MAKERS, OUTSIDE, REST_CASES, REST_WRITE_CASES
 from .world import token_client
 
 pytestmark = pytest.mark.django_db
 
 
-def rest_endpoint_names(patterns=None, prefix=""):
-    """URL names of everything served under /api/ (format-suffix twins share their name)."""
-    names = set()
+def pattern_methods(pattern):
+    """The HTTP methods a URL pattern serves: a viewset's action map, or an APIView's handlers."""
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if actions:
+        methods = set(actions)
+    elif view is not None:
+        methods = {m for m in view.http_method_names if hasattr(view, m)}
+    else:
+        methods = {"get"}
+    return methods - {"options", "head"}  # answered by every view from its GET / metadata
+
+
+def rest_endpoints(patterns=None, prefix=""):
+    """{URL name: methods} of everything served under /api/ (format-suffix twins share their name)."""
+    served = {}
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            names |= rest_endpoint_names(pattern.url_patterns, route)
+            for name, methods in rest_endpoints(pattern.url_patterns, route).items():
+                served.setdefault(name, set()).update(methods)
         elif isinstance(pattern, URLPattern) and route.lstrip("^").startswith("api/") and pattern.name:
-            names.add(pattern.name)
-    return names
+            served.setdefault(pattern.name, set()).update(pattern_methods(pattern))
+    return served
+
+
+def rest_endpoint_names(patterns=None):
+    return set(rest_endpoints(patterns))
+
+
+def rest_requests():
+    """{(URL name, method): case} over both tables: each endpoint's own method and its further writes."""
+    requests = {(name, case.method): case for name, case in REST_CASES.items()}
+    requests.update(REST_WRITE_CASES)
+    return requests
+
+
+def uncovered_methods(served):
+    covered = set(rest_requests())
+    return sorted(
+        f"{method.upper()} {name}"
+        for name, methods in served.items()
+        for method in methods
+        if name in REST_CASES and (name, method) not in covered
+    )
 
 
 def test_every_rest_endpoint_has_a_contract_case():
@@ -31,6 +68,14 @@ def test_every_rest_endpoint_has_a_contract_case():
     assert not stale, f"contract cases for endpoints that no longer exist: {stale}"
 
 
+def test_every_method_of_every_rest_endpoint_has_a_contract_case():
+    served = rest_endpoints()
+    missing = uncovered_methods(served)
+    stale = sorted(f"{m.upper()} {n}" for n, m in rest_requests() if m not in served.get(n, ()))
+    assert not missing, f"REST methods without a contract case (REST_WRITE_CASES in cases.py): {missing}"
+    assert not stale, f"contract cases for methods the endpoint does not serve: {stale}"
+
+
 def test_every_flagless_endpoint_says_why():
     unexplained = sorted(
         name for name, case in REST_CASES.items() if case.flag is None and not (case.note or case.public)
@@ -38,18 +83,19 @@ def test_every_flagless_endpoint_says_why():
     assert not unexplained, f"endpoints open to every signed-in user must say why (note=...): {unexplained}"
 
 
-def url_of(name, world, key="a", pk=None):
-    case = REST_CASES[name]
+def url_of(name, world, key="a", pk=None, case=None):
+    case = case or REST_CASES[name]
     if case.obj:
         pk = pk if pk is not None else OBJECT_MAKERS[case.obj](world, key)
         return reverse(name, kwargs={"pk": pk})
     return reverse(name)
 
 
-def send(client, name, world, url):
-    case = REST_CASES[name]
-    data = case.data(world) if case.data else None
-    return getattr(client, case.method)(url, data=data if data is not None else case.query, format="json")
+def send(client, name, world, url, case=None, method=None, data=None):
+    case = case or REST_CASES[name]
+    if data is None:
+        data = case.data(world) if case.data else case.query
+    return getattr(client, method or case.method)(url, data=data, format=case.format)
 
 
 def allowed(name, response):

@@ -4,8 +4,10 @@ mapped to a voipmon group and is_admin, a server that is down, and what is refus
 import shutil
 
 import pytest
+from django.db import connection
 
 from apps.accounts.models import LdapGroupMapping, TenantAuthConfig
+from apps.tenants.models import TenantHost
 from apps.users.models import User, UserGroup
 
 from .helpers import page_text, sign_in, signed_in_user
@@ -110,3 +112,31 @@ def test_the_shipped_example_hook_works_against_the_directory(slapd, monkeypatch
     assert result["id"] == 5001 and result["email"] == "lena@example.com" and result["name"] == "Lena Horakova"
     assert example.custom_login("lena", "wrong") is None and example.custom_login("lena", "") is None
     assert example.custom_login("nobody", "x") is None
+
+
+def stored_bind_password(config):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ldap_bind_password FROM accounts_tenantauthconfig WHERE id = %s", [config.pk])
+        return cursor.fetchone()[0]
+
+
+def test_bind_password_is_encrypted_at_rest_and_sign_in_still_binds(client, ldap_config):
+    column = stored_bind_password(ldap_config)
+    assert ADMIN_PW not in column and column.startswith("gAAAA")  # a Fernet token
+    assert TenantAuthConfig.objects.get(pk=ldap_config.pk).ldap_bind_password == ADMIN_PW
+    assert sign_in(client, "lena", "lena-pw", tenant="acme").status_code == 302
+
+
+def test_a_wrong_bind_password_is_a_refusal_not_a_crash(client, ldap_config):
+    ldap_config.ldap_bind_password = "not-the-bind-password"
+    ldap_config.save()
+    assert sign_in(client, "lena", "lena-pw", tenant="acme").status_code == 401
+    assert not User.objects.filter(username="lena").exists()
+
+
+def test_sign_in_on_the_tenants_host_uses_its_directory(client, ldap_config, tenant_a, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "voip.acme.example"]
+    TenantHost.objects.create(tenant=tenant_a, host="voip.acme.example")
+    response = sign_in(client, "lena", "lena-pw", meta={"HTTP_HOST": "voip.acme.example"})
+    assert response.status_code == 302, page_text(response)
+    assert User.objects.get(username="lena").tenant == tenant_a

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts.services import backup_codes_regenerate
+from apps.accounts.services import backup_codes_regenerate, enrollment_code_issue
 from tests.conftest import PASSWORD
 
 from .helpers import page_text, sign_in
@@ -32,6 +32,10 @@ def test_req_2fa_user_must_enroll_before_reaching_anything(client, user_a):
     response = sign_in(client, "arthur")
     assert reverse("accounts:twofactor-verify") in response["Location"]
     assert client.get(reverse("accounts:profile"))["Location"].startswith(reverse("accounts:twofactor-verify"))
+    step = page_text(client.get(reverse("accounts:twofactor-setup"), follow=True))
+    assert "enrollment code" in step and "<svg" not in step
+    code, _expires = enrollment_code_issue(user=user_a)
+    client.post(reverse("accounts:twofactor-setup"), {"enrollment_code": code})
     setup = client.get(reverse("accounts:twofactor-setup"), follow=True)
     html = page_text(setup)
     assert "<svg" in html and re.search(r'class="key">[A-Z2-7 ]{20,}<', html)

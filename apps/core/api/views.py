@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS
 
 from apps.core.actor import Actor, actor_for_user
 from apps.core.capabilities import CAPABILITY_FLAGS
@@ -18,6 +19,7 @@ class ActorMixin:
 
     required_flag = None
     admin_only = False
+    admin_writes = False  # writes (POST/PUT/PATCH/DELETE) for tenant administrators only, refused before the body
 
     @property
     def actor(self):
@@ -35,7 +37,7 @@ class ActorMixin:
         timezone.activate(self.actor.timezone)
         if self.required_flag:
             self.actor.require(self.required_flag)
-        if self.admin_only:
+        if self.admin_only or (self.admin_writes and request.method not in SAFE_METHODS):
             self.actor.require_admin()
 
     def finalize_response(self, request, response, *args, **kwargs):
