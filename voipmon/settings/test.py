@@ -3,9 +3,11 @@
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, DATABASES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Live-server request threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 MEDIA_ROOT = Path(env("VOIPMON_MEDIA_ROOT", str(BASE_DIR / "var" / "test-media")))
 # A real worker started by tests/celery_worker.py gets its broker through the environment.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "") if env("VOIPMON_CELERY_WORKER") else ""
