@@ -30,7 +30,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 messages: venv
-	$(PY) manage.py makemessages -l cs -l de --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l cs -l de --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench-query: venv

@@ -1,14 +1,18 @@
-"""Benchmark of the media core: one hour of G.711 stereo to WAV and Ogg (and reading that call's pcap
-with the capture reader, the service's first step), and a zip of many recordings through the
-streaming path, next to Debian sox converting the same payload in the same run.
+"""Benchmark of the media core: one hour of G.711 stereo to WAV and Ogg, the whole request path for that
+call stored as a pcap (read the pcap, decode, write the WAV: what getVoiceRecording does after its
+database queries) with its peak memory against a 15-minute call, and a zip of many recordings through
+the streaming path, next to Debian sox converting the same payload in the same run.
 
-    .venv/bin/python bench/media.py [--minutes 60] [--files 1000]
+    .venv/bin/python bench/media.py [--minutes 60] [--short-minutes 15] [--files 1000]
+
+Each request runs in a fresh process, so its peak RSS is the request's own and not the benchmark's
+(which holds the synthetic packets in memory to build the files).
 """
 
 import argparse
 import io
+import json
 import os
-import resource
 import shutil
 import struct
 import subprocess
@@ -24,11 +28,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from apps.capture.pcapio import pcap_header, pcap_record  # noqa: E402
-from apps.capture.rtpstream import RtpPacket, rtp_streams  # noqa: E402
+from apps.capture.rtpstream import RtpPacket  # noqa: E402
 from apps.media.audio import MediaStream, call_recording_wav_stream, call_recording_write  # noqa: E402
 from apps.media.bundle import zip_bundle_stream  # noqa: E402
+from apps.media.streams import call_streams_split  # noqa: E402
 
 T0 = 1_700_000_000.0
+REQUEST_RUNS = 3
 
 
 def _ulaw(pcm: np.ndarray) -> bytes:
@@ -90,20 +96,19 @@ class _Sink(io.RawIOBase):
         return len(b)
 
 
-def bench_call(minutes: float, tmp: Path):
+def bench_call(minutes: float, short_minutes: float, tmp: Path):
     seconds = minutes * 60
     caller, raw = synthetic_side(seconds, 440, 1, 1)
     callee, raw_b = synthetic_side(seconds, 1250, 2, 2)
     print(f"call: {seconds:.0f} s, {len(caller.packets) + len(callee.packets)} packets (20 ms, 0.5 % loss)")
+    _bench_request(caller, callee, tmp / "call.pcap", seconds)
     wav_s, wav_peak, info = _measure(lambda: call_recording_write(_Sink(), [caller], [callee]))
-    _row("ours: stereo WAV (decode + place + write)", wav_s, seconds, wav_peak)
-    with open(tmp / "call.wav", "wb") as fh:
-        start = time.perf_counter()
-        call_recording_write(fh, [caller], [callee])
-        _row("ours: stereo WAV to a file", time.perf_counter() - start, seconds)
+    _row("ours: decode only (packets in memory) to WAV", wav_s, seconds, wav_peak)
     ogg_s, ogg_peak, _ = _measure(lambda: call_recording_write(_Sink(), [caller], [callee], fmt="ogg"))
-    _row("ours: stereo Ogg/Opus", ogg_s, seconds, ogg_peak)
-    _bench_reader(caller, callee, tmp, seconds)
+    _row("ours: decode only (packets in memory) to Ogg", ogg_s, seconds, ogg_peak)
+    short_a, _ = synthetic_side(short_minutes * 60, 440, 1, 1)
+    short_b, _ = synthetic_side(short_minutes * 60, 1250, 2, 2)
+    _bench_request(short_a, short_b, tmp / "short.pcap", short_minutes * 60)
     sox = shutil.which("sox")
     if not sox:
         print("sox: not installed, no comparison")
@@ -118,9 +123,7 @@ def bench_call(minutes: float, tmp: Path):
     ):
         sox_s, rss_kib = _timed_process([sox, *inputs, str(tmp / out)], tmp)
         _row(label, sox_s, seconds, None, f"max RSS {rss_kib / 1024:.1f} MiB (process)" if rss_kib else "")
-    print(f"{'':<46} sox gets the payload already laid out (no loss, no jitter, no RTP timing to honour)")
-    ours_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'':<46} ours: tracemalloc peak above; this process max RSS {ours_rss:.0f} MiB incl. the input packets")
+    print(f"{'':<46} sox gets the payload already laid out (no pcap, no loss, no jitter, no RTP timing to honour)")
 
 
 def _timed_process(cmd, tmp):
@@ -141,23 +144,50 @@ def _frame(pkt, src, dst, sport, dport):
     return b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb\x08\x00" + ip
 
 
-def _bench_reader(caller, callee, tmp, seconds):
-    """The service's real first step: the call's pcap read back with the one RTP reader (apps.capture)."""
-    a, b = bytes([192, 0, 2, 10]), bytes([198, 51, 100, 20])
+A_IP, B_IP = "192.0.2.10", "198.51.100.20"
+ROWS = [
+    {"saddr": A_IP, "sport": 4000, "daddr": B_IP, "dport": 5000, "ssrc": 1, "side": "caller", "payload": 0},
+    {"saddr": B_IP, "sport": 5000, "daddr": A_IP, "dport": 4000, "ssrc": 2, "side": "callee", "payload": 0},
+]
+
+
+def _bench_request(caller, callee, path: Path, seconds: float):
+    """Store the call as the capture pipeline would (one pcap, both directions in arrival order), then
+    time the request path on it in a fresh process."""
+    a, b = bytes(map(int, A_IP.split("."))), bytes(map(int, B_IP.split(".")))
     records = [(p.arrival_ts, _frame(p, a, b, 4000, 5000)) for p in caller.packets]
     records += [(p.arrival_ts, _frame(p, b, a, 5000, 4000)) for p in callee.packets]
     records.sort(key=lambda r: r[0])
-    path = tmp / "call.pcap"
     with open(path, "wb") as fh:
         fh.write(pcap_header(1))
         for ts, frame in records:
             fh.write(pcap_record(ts, frame))
-    start = time.perf_counter()
-    streams = rtp_streams(path)
-    elapsed = time.perf_counter() - start
-    assert sum(len(v) for v in streams.values()) == len(records)
+    del records
+    cmd = [sys.executable, __file__, "--request", str(path)]
+    runs = [json.loads(subprocess.run(cmd, capture_output=True, check=True).stdout) for _ in range(REQUEST_RUNS)]
+    r = min(runs, key=lambda run: run["seconds"])
     size = path.stat().st_size / 2**20
-    _row("ours: read the call's pcap (capture reader)", elapsed, seconds, None, f"{size:.0f} MiB pcap")
+    rss = max(run["rss"] for run in runs) / 1024
+    note = f"(read {r['read']:.3f} s) {size:.0f} MiB pcap, peak RSS {rss:.0f} MiB ({r['base'] / 1024:.0f} before it)"
+    _row(f"ours: whole request, {seconds / 60:.0f} min pcap -> WAV", r["seconds"], seconds, None, note)
+
+
+def _rss_peak_kib() -> int:
+    """This process's peak RSS (VmHWM): unlike ru_maxrss it starts afresh at exec, not at the parent's."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+
+
+def request_run(path):
+    """One getVoiceRecording's media work, measured from inside its own process (see --request)."""
+    base = _rss_peak_kib()
+    start = time.perf_counter()
+    caller, callee = call_streams_split(path, ROWS)
+    read = time.perf_counter() - start
+    call_recording_write(_Sink(), caller, callee)
+    elapsed = time.perf_counter() - start
+    rss = _rss_peak_kib()
+    print(json.dumps({"seconds": elapsed, "read": read, "base": base, "rss": rss}))
 
 
 def bench_zip(files: int, seconds_each: float):
@@ -195,15 +225,20 @@ def bench_zip(files: int, seconds_each: float):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=60)
+    parser.add_argument("--short-minutes", type=float, default=15)
+    parser.add_argument("--request", help=argparse.SUPPRESS)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seconds-each", type=float, default=10)
     args = parser.parse_args()
+    if args.request:
+        request_run(args.request)
+        return
     print(
         f"PyAV {av.__version__}, FFmpeg {'.'.join(map(str, av.library_versions['libavcodec']))} (libavcodec), "
         f"numpy {np.__version__}, {os.cpu_count()} CPUs"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        bench_call(args.minutes, Path(tmp))
+        bench_call(args.minutes, args.short_minutes, Path(tmp))
     bench_zip(args.files, args.seconds_each)
 
 

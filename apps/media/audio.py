@@ -14,7 +14,7 @@ import numpy as np
 from .codecs import CodecSpec, codec_is_audio, codec_resolve
 from .errors import MediaError
 from .i18n import _
-from .timeline import stream_end_estimate, stream_pieces, stream_start
+from .timeline import packet_columns, stream_end_estimate, stream_pieces, stream_start
 
 CHUNK_SECONDS = 4
 FORMATS = ("wav", "ogg")
@@ -22,14 +22,25 @@ CONTENT_TYPES = {"wav": "audio/x-wav", "ogg": "audio/ogg"}
 OGG_BIT_RATE = 32000  # stereo speech: 16 kbit/s a channel is transparent for 8-16 kHz voice in Opus
 
 
-@dataclass
+@dataclass(eq=False)
 class MediaStream:
-    """One direction of RTP: packets (apps.capture.rtpstream.RtpPacket) and the codec that the
-    SDP named for it (`rtpmap` such as "opus/48000/2"; static payload types need none)."""
+    """One direction of RTP held in memory: packets (apps.capture.rtpstream.RtpPacket) and the codec
+    that the SDP named for it (`rtpmap` such as "opus/48000/2"; static payload types need none).
+
+    The recording code reads any stream through `rtp_columns` and `rtp_payloads`, so a stream whose
+    packets stay in the capture file (apps.media.streams.IndexedStream) renders the same way."""
 
     packets: list
     payload_type: int
     rtpmap: str | None = None
+
+    def rtp_columns(self) -> np.ndarray:
+        if "_columns" not in vars(self):
+            self._columns = packet_columns(self.packets)
+        return self._columns
+
+    def rtp_payloads(self, off: np.ndarray, _plen: np.ndarray) -> list[bytes]:
+        return [self.packets[i].payload for i in off.tolist()]
 
 
 @dataclass

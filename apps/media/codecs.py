@@ -168,7 +168,7 @@ class PayloadDecoder:
             payload = amr_payload_to_storage(payload, wideband=self.spec is AMR_WB)
         try:
             frames = self.ctx.decode(av.Packet(payload))
-        except (av.error.InvalidDataError, av.error.ValueError, ValueError):
+        except (av.error.FFmpegError, ValueError):
             self.bad_packets += 1
             return np.zeros(0, dtype=np.int16)
         if not frames:

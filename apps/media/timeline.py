@@ -13,6 +13,8 @@ from collections.abc import Iterator
 import av
 import numpy as np
 
+from apps.capture.rtpstream import COLUMNS
+
 from .codecs import CodecSpec, codec_resolve, payload_decoder_create
 
 RESYNC_SECONDS = 0.5  # a jump in transit delay beyond this starts a new timestamp -> time mapping
@@ -29,25 +31,40 @@ def _unwrap(values: np.ndarray, bits: int) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(diffs))) + int(values[0])
 
 
+def _voice_order(cols: np.ndarray, pt: int) -> np.ndarray:
+    """Row numbers of the packets that carry this stream's speech, in sequence order, without
+    duplicates (the first copy wins): other payload types (RFC 4733 events, comfort noise) and empty
+    (paused) payloads are left out, so their span becomes silence."""
+    rows = np.flatnonzero(((cols["b1"] & 0x7F) == pt) & (cols["plen"] > 0))
+    if len(rows) < 2:
+        return rows
+    _values, first = np.unique(_unwrap(cols["seq"][rows], 16), return_index=True)
+    return rows[first]
+
+
+def packet_columns(pkts: list) -> np.ndarray:
+    """In-memory packets (RtpPacket) as the reader's columns; `off` is the packet's list index."""
+    cols = np.zeros(len(pkts), dtype=COLUMNS)
+    if pkts:
+        cols["arrival"] = [p[0] for p in pkts]
+        cols["seq"], cols["ts"] = [p[1] for p in pkts], [p[2] for p in pkts]
+        cols["b1"] = [(p[3] & 0x7F) | (0x80 if p[5] else 0) for p in pkts]
+        cols["plen"], cols["off"] = [len(p[6]) for p in pkts], np.arange(len(pkts))
+    return cols
+
+
 def voice_packets(stream, spec: CodecSpec) -> list:
-    """The packets that carry this stream's speech, in sequence order, without duplicates: other
-    payload types (RFC 4733 events, comfort noise) and empty (paused) payloads are left out, so
-    their span becomes silence."""
-    pt = stream.payload_type
-    pkts = [p for p in stream.packets if p[3] == pt and p[6]]
-    if len(pkts) < 2:
-        return pkts
-    ext = _unwrap(np.fromiter((p[1] for p in pkts), dtype=np.int64, count=len(pkts)), 16)
-    _values, first = np.unique(ext, return_index=True)  # sorted by extended seq, first copy wins
-    return [pkts[i] for i in first]
+    """The speech packets of a stream as RtpPacket objects, in sequence order (for tests and tools;
+    the recording itself works on columns)."""
+    order = _voice_order(stream.rtp_columns(), stream.payload_type)
+    return [stream.packets[i] for i in order.tolist()]
 
 
-def _segments(pkts: list, spec: CodecSpec):
+def _segments(arrival: np.ndarray, ts_raw: np.ndarray, spec: CodecSpec):
     """Timestamps relative to the first packet, and (lo, hi, epoch of timestamp 0) per segment of
     packets that share one timestamp -> time mapping."""
-    n = len(pkts)
-    arrival = np.fromiter((p[0] for p in pkts), dtype=np.float64, count=n)
-    ts = _unwrap(np.fromiter((p[2] for p in pkts), dtype=np.int64, count=n), 32)
+    n = len(arrival)
+    ts = _unwrap(ts_raw, 32)
     ts -= ts[0]
     transit = arrival - ts / spec.clock
     breaks = np.flatnonzero(np.abs(np.diff(transit)) > RESYNC_SECONDS) + 1
@@ -55,41 +72,79 @@ def _segments(pkts: list, spec: CodecSpec):
     return ts, [(lo, hi, float(transit[lo:hi].min())) for lo, hi in bounds]
 
 
-def packet_positions(pkts: list, spec: CodecSpec, origin: float) -> np.ndarray:
-    """Sample index (at the codec's output rate, from `origin`) where each packet's audio starts."""
-    ts, segments = _segments(pkts, spec)
-    positions = np.empty(len(pkts), dtype=np.int64)
+def _positions(ts: np.ndarray, segments: list, spec: CodecSpec, origin: float) -> np.ndarray:
+    positions = np.empty(len(ts), dtype=np.int64)
     for lo, hi, zero in segments:
         base = int(round((zero - origin) * spec.rate))
         positions[lo:hi] = base + (ts[lo:hi] * spec.rate) // spec.clock
     return positions
 
 
+def packet_positions(pkts: list, spec: CodecSpec, origin: float) -> np.ndarray:
+    """Sample index (at the codec's output rate, from `origin`) where each packet's audio starts."""
+    cols = packet_columns(pkts)
+    return _positions(*_segments(cols["arrival"], cols["ts"], spec), spec, origin)
+
+
+class Track:
+    """One stream's speech in sequence order as columns, its timestamp -> time mapping worked out
+    once (the plan and the rendering both need it); payload bytes stay where the stream keeps them
+    (the capture file) and are fetched a run at a time."""
+
+    def __init__(self, stream, spec: CodecSpec):
+        cols = stream.rtp_columns()
+        order = _voice_order(cols, stream.payload_type)
+        self.spec, self.fetch = spec, stream.rtp_payloads
+        self.plen, self.off = cols["plen"][order].astype(np.int64), cols["off"][order]
+        self.ts, self.segments = None, []
+        if len(order):
+            self.ts, self.segments = _segments(cols["arrival"][order], cols["ts"][order], spec)
+
+    def __len__(self):
+        return len(self.plen)
+
+    def positions(self, origin: float) -> np.ndarray:
+        return _positions(self.ts, self.segments, self.spec, origin)
+
+    def payloads(self, lo: int, hi: int) -> list[bytes]:
+        return self.fetch(self.off[lo:hi], self.plen[lo:hi])
+
+
+def stream_track(stream, spec: CodecSpec) -> Track:
+    """The stream's Track for `spec`, built on first use and kept on the stream."""
+    tracks = vars(stream).setdefault("_tracks", {})
+    if spec not in tracks:
+        tracks[spec] = Track(stream, spec)
+    return tracks[spec]
+
+
 def stream_start(stream, spec: CodecSpec) -> float | None:
     """Epoch time where the stream's first audio sample belongs (it can precede the first arrival
     slightly: the first packet may itself have been delayed), None when it carries no speech."""
-    pkts = voice_packets(stream, spec)
-    if not pkts:
+    track = stream_track(stream, spec)
+    if not len(track):
         return None
-    ts, segments = _segments(pkts, spec)
-    return min(zero + ts[lo] / spec.clock for lo, _hi, zero in segments)
+    return min(zero + track.ts[lo] / spec.clock for lo, _hi, zero in track.segments)
 
 
-def _decoded_runs(spec: CodecSpec, pkts: list, positions: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+def _decoded_runs(track: Track, positions: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
     """(position, pcm) per packet, or per run of contiguous packets for streamable codecs, where
     one FFmpeg call per run instead of per packet is what makes an hour decode in seconds."""
-    decoder = payload_decoder_create(spec, pkts[0][6])
+    spec, n = track.spec, len(track)
+    decoder = payload_decoder_create(spec, track.payloads(0, 1)[0])
     if not spec.streamable:
-        for pkt, pos in zip(pkts, positions, strict=True):
-            yield int(pos), decoder.decode(pkt[6])
+        for lo in range(0, n, RUN_PACKETS):
+            hi = min(n, lo + RUN_PACKETS)
+            for payload, pos in zip(track.payloads(lo, hi), positions[lo:hi].tolist(), strict=True):
+                yield pos, decoder.decode(payload)
         return
-    lengths = np.fromiter((len(p[6]) for p in pkts), dtype=np.int64, count=len(pkts)) * spec.samples_per_byte
-    breaks = set((np.flatnonzero(positions[1:] != positions[:-1] + lengths[:-1]) + 1).tolist())
-    start = 0
-    for i in range(1, len(pkts) + 1):
-        if i == len(pkts) or i in breaks or i - start >= RUN_PACKETS:
-            yield int(positions[start]), decoder.decode(b"".join(p[6] for p in pkts[start:i]))
-            start = i
+    lengths = track.plen * spec.samples_per_byte
+    breaks = np.flatnonzero(positions[1:] != positions[:-1] + lengths[:-1]) + 1
+    bounds = np.concatenate(([0], breaks, [n])).tolist()
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        for lo in range(a, b, RUN_PACKETS):
+            hi = min(b, lo + RUN_PACKETS)
+            yield int(positions[lo]), decoder.decode(b"".join(track.payloads(lo, hi)))
 
 
 def _resample(pcm: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
@@ -134,11 +189,10 @@ def stream_pieces(stream, origin: float, out_rate: int, spec: CodecSpec | None =
     """One stream as (start sample at `out_rate`, int16 pcm) pieces in time order, cut at `origin`
     (audio before it is dropped). Lazy: pieces are decoded as the consumer asks for them."""
     spec = spec or codec_resolve(stream.payload_type, getattr(stream, "rtpmap", None))
-    pkts = voice_packets(stream, spec)
-    if not pkts:
+    track = stream_track(stream, spec)
+    if not len(track):
         return
-    positions = packet_positions(pkts, spec, origin)
-    for start, pcm in _pieces_native(_decoded_runs(spec, pkts, positions), spec.rate):
+    for start, pcm in _pieces_native(_decoded_runs(track, track.positions(origin)), spec.rate):
         if spec.rate != out_rate:
             start, pcm = start * out_rate // spec.rate, _resample(pcm, spec.rate, out_rate)
         if start < 0:
@@ -150,10 +204,10 @@ def stream_pieces(stream, origin: float, out_rate: int, spec: CodecSpec | None =
 def stream_end_estimate(stream, spec: CodecSpec, origin: float) -> float:
     """Seconds from `origin` to the end of the stream's last packet, computed from positions
     and the usual packet duration, so the recording length is known before decoding."""
-    pkts = voice_packets(stream, spec)
-    if not pkts:
+    track = stream_track(stream, spec)
+    if not len(track):
         return 0.0
-    positions = packet_positions(pkts, spec, origin)
+    positions = track.positions(origin)
     step = int(np.median(np.diff(positions))) if len(positions) > 1 else spec.rate // 50
-    last = len(pkts[-1][6]) * spec.samples_per_byte if spec.streamable else step
+    last = int(track.plen[-1]) * spec.samples_per_byte if spec.streamable else step
     return float(positions.max() + max(last, 0)) / spec.rate

@@ -118,7 +118,7 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cs", _("Czech")), ("de", _("German"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(env("VOIPMON_LOCALE_DIR", str(BASE_DIR / "locale")))]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
