@@ -85,8 +85,10 @@ def main():
         server.wait()
 
     columns = ", ".join(connection.ops.quote_name(Cdr._meta.get_field(c).column) for c in VOIPCALLS_COLUMNS)
-    sql = (f"SELECT {columns} FROM {Cdr._meta.db_table} WHERE tenant_id = %s AND calldate >= %s "
-           "AND calldate <= %s AND caller LIKE %s ORDER BY calldate, id")
+    sql = (
+        f"SELECT {columns} FROM {Cdr._meta.db_table} WHERE tenant_id = %s AND calldate >= %s "
+        "AND calldate <= %s AND caller LIKE %s ORDER BY calldate, id"
+    )
     bounds = (tenant.pk, f"{start}+00", f"{end}+00", "00%")
     raw = connection.cursor().cursor
 
@@ -95,16 +97,37 @@ def main():
         rows_seen["sql"] = len(raw.fetchall())
 
     plain = timed(plain_sql, args.runs)
+
+    # Two more peers, so the comparison does not hinge on one client setup: a fresh psycopg connection
+    # with psycopg's default loaders (inet -> ipaddress objects, jsonb parsed), and the same rows with the
+    # datetimes formatted by PostgreSQL (what the API itself asks for), on the project's connection.
+    import psycopg
+
+    fresh = psycopg.connect(args.database_url.replace("postgres://", "postgresql://"))
+    fresh_cursor = fresh.cursor()
+    fresh_runs = timed(lambda: (fresh_cursor.execute(sql, bounds), fresh_cursor.fetchall()), args.runs)
+    tz_columns = ", ".join(
+        f"to_char(timezone('UTC', {c}), 'YYYY-MM-DD HH24:MI:SS')" if c in ('"calldate"', '"callend"') else c
+        for c in (connection.ops.quote_name(Cdr._meta.get_field(n).column) for n in VOIPCALLS_COLUMNS)
+    )
+    tuned_sql = sql.replace(columns, tz_columns, 1)
+    tuned_runs = timed(lambda: (raw.execute(tuned_sql, bounds), raw.fetchall()), args.runs)
+    fresh.close()
     raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, bounds)
     plan = "\n".join(row[0] for row in raw.fetchall())
     total = Cdr.objects.filter(tenant=tenant).count()
 
     (api_med, api_p95), (sql_med, sql_p95) = summary(api), summary(plain)
-    print(f"\ncalls in tenant: {total:,}; window {day} (UTC), caller LIKE '00%': {rows_seen['api']} rows "
-          f"(plain SQL {rows_seen['sql']})")
+    print(
+        f"\ncalls in tenant: {total:,}; window {day} (UTC), caller LIKE '00%': {rows_seen['api']} rows "
+        f"(plain SQL {rows_seen['sql']})"
+    )
     print(f"{'':28}{'median ms':>12}{'p95 ms':>10}")
     print(f"{'getVoipCalls over HTTP':28}{api_med:12.1f}{api_p95:10.1f}")
-    print(f"{'plain SQL (psycopg)':28}{sql_med:12.1f}{sql_p95:10.1f}")
+    print(f"{'plain SQL (psycopg)':28}{sql_med:12.1f}{sql_p95:10.1f}   project connection (Django's loaders)")
+    for label, runs in (("  fresh psycopg connection", fresh_runs), ("  datetimes formatted in SQL", tuned_runs)):
+        median, p95 = summary(runs)
+        print(f"{label:28}{median:12.1f}{p95:10.1f}   (API / this: {api_med / median:.2f}x)")
     print(f"ratio API / SQL (median): {api_med / sql_med:.2f}x   targets: <= 2x and < 50 ms median")
     print("\nEXPLAIN (ANALYZE, BUFFERS) of the plain SQL:\n" + plan)
 
