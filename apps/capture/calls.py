@@ -21,7 +21,6 @@ class CallState:
     def __init__(self, call_id, ts, msg, src, sport, dst, dport, vlan):
         self.call_id = call_id
         self.first_ts = self.last_ts = ts
-        self.invite_ts = ts
         display, user, host, tag = name_addr(msg.get("from"))
         self.caller_tag = tag
         self.callername, self.caller, self.caller_domain = display, user, host
@@ -30,7 +29,10 @@ class CallState:
         self.vlan = vlan
         self.a_ua = msg.get("user-agent")
         self.b_ua = None
-        self.t100_rel = self.txxx_rel = self.t18x = self.t2xx = self.tfinal = None
+        # response times per forward INVITE transaction: (src, sport, dst, dport, CSeq) -> [first copy,
+        # delay to its first 100, delay to its first other response]
+        self.invite_rt = {}
+        self.t18x = self.t2xx = self.tfinal = None
         self.last_code, self.last_text = None, None
         self.answered = False
         self.cancelled = False
@@ -69,7 +71,7 @@ class CallState:
         if msg.is_request:
             self._on_request(ts, msg, cseq_num, src, sport, dst, dport, by_caller)
         else:
-            self._on_response(ts, msg, cseq_method, by_caller)
+            self._on_response(ts, msg, cseq_num, cseq_method, by_caller, src, sport, dst, dport)
         if "Reason" in msg.first_line or msg.all("reason"):
             self.reasons.update(reason_parse(msg.all("reason")))
         sdp = sdp_body(msg.get("content-type"), msg.body) if msg.body else None
@@ -92,30 +94,34 @@ class CallState:
         method = msg.method
         if by_caller and self.a_ua is None:
             self.a_ua = msg.get("user-agent")
+        if method == "INVITE" and by_caller and (_text(dst), dport) != (self.caller_ip, self.caller_port):
+            # every INVITE transaction towards the callee, at every hop, re-INVITEs included (not
+            # one a proxy hairpins back to the caller's own address): the first copy is the base of
+            # its response times (a retransmission does not move it)
+            self.invite_rt.setdefault((src, sport, dst, dport, cseq_num), [ts, None, None])
         if method == "INVITE" and not self.answered:
             key = (cseq_num, src, sport, dst, dport)
             self.invite_tx[key] = self.invite_tx.get(key, 0) + 1
-            if self.invite_tx[key] == 1:
-                # a new transaction or the next proxy hop: response times count from here (a
-                # retransmission does not move the base), and the called side is the latest hop
-                self.invite_ts = ts
-                if by_caller and _text(dst) != self.caller_ip:
-                    self.called_ip, self.called_port = _text(dst), dport
+            if self.invite_tx[key] == 1 and by_caller and _text(dst) != self.caller_ip:
+                # a new transaction or the next proxy hop: the called side is the latest hop
+                self.called_ip, self.called_port = _text(dst), dport
         elif method == "CANCEL":
             self.cancelled = True
         elif method == "BYE" and self.bye_ts is None:
             self.bye_ts = ts
             self.bye_from_caller = by_caller
 
-    def _on_response(self, ts, msg, cseq_method, by_caller):
+    def _on_response(self, ts, msg, cseq_num, cseq_method, by_caller, src, sport, dst, dport):
         code = msg.status
         if not by_caller and self.b_ua is None:
             self.b_ua = msg.get("server") or msg.get("user-agent")
+        if cseq_method == "INVITE" and code:
+            # the response travels back along the hop its INVITE took
+            tx = self.invite_rt.get((dst, dport, src, sport, cseq_num))
+            slot = 1 if code == 100 else 2
+            if tx is not None and tx[slot] is None:
+                tx[slot] = ts - tx[0]
         if cseq_method == "INVITE" and not by_caller:
-            if code == 100:
-                self.t100_rel = self.t100_rel if self.t100_rel is not None else ts - self.invite_ts
-            else:
-                self.txxx_rel = self.txxx_rel if self.txxx_rel is not None else ts - self.invite_ts
             if 180 <= code < 190 and self.t18x is None:
                 self.t18x = ts
             if code >= 200 and self.tfinal is None and self.t18x is not None:
@@ -129,6 +135,26 @@ class CallState:
                     self.last_code, self.last_text = code, msg.reason
         elif cseq_method == "BYE" and 200 <= code < 300 and self.bye_ts is not None:
             self.bye_ok_ts = self.bye_ok_ts or ts
+
+    def _min_response(self, slot):
+        """The fastest answer over the forward INVITE transactions, as the sniffer stores it.
+
+        Each transaction (CSeq at one hop) counts from its first copy to its own first 100 (or
+        first other response) on the way back; the call's figure is the minimum over all of them,
+        later transactions and re-INVITEs included. INVITEs sent towards the caller (a re-INVITE
+        by the callee, a proxy hairpinning back to the caller's address) are not counted. None when
+        no such transaction got that response (the sniffer stores 0 there if the dialog saw one
+        elsewhere; we do not claim a 0 ms answer, see test_fidelity).
+        """
+        return min((tx[slot] for tx in self.invite_rt.values() if tx[slot] is not None), default=None)
+
+    @property
+    def t100_rel(self):
+        return self._min_response(1)
+
+    @property
+    def txxx_rel(self):
+        return self._min_response(2)
 
     @property
     def last_response(self):

@@ -6,8 +6,6 @@ this stream" whatever port the RTCP travelled on (port+1, a=rtcp or rtcp-mux).
 
 import struct
 
-NTP_OFFSET = 2208988800
-
 
 def rtcp_looks_valid(payload):
     """Strict check used on ports no SDP announced: version 2, SR/RR first, lengths consistent."""
@@ -16,10 +14,14 @@ def rtcp_looks_valid(payload):
     return (struct.unpack_from("!H", payload, 2)[0] + 1) * 4 <= len(payload)
 
 
-def rtcp_report_blocks(payload, arrival):
-    """Yield ``(ssrc, fraction_lost, cumulative_lost, jitter_units, rtt_ms|None)`` per report block."""
+def rtcp_parse(payload):
+    """Yield the parts of a compound RTCP packet that the call record uses, in packet order.
+
+    ``("sr", sender_ssrc, ntp_mid)`` for a sender report's sender info (``ntp_mid`` is the middle 32
+    bits of its NTP timestamp, the value a later report echoes as LSR), then
+    ``("rb", ssrc, fraction_lost, cumulative_lost, jitter_units, lsr, dlsr)`` per report block.
+    """
     pos = 0
-    ntp_mid = int((arrival + NTP_OFFSET) * 65536) & 0xFFFFFFFF
     while pos + 8 <= len(payload):
         b0, ptype, length = struct.unpack_from("!BBH", payload, pos)
         end = pos + (length + 1) * 4
@@ -27,23 +29,33 @@ def rtcp_report_blocks(payload, arrival):
             return
         count = b0 & 0x1F
         blocks = pos + 8 + (20 if ptype == 200 else 0)
+        if ptype == 200 and blocks <= end:
+            sender, msw, lsw = struct.unpack_from("!III", payload, pos + 4)
+            yield "sr", sender, ((msw & 0xFFFF) << 16) | (lsw >> 16)
         if ptype in (200, 201):
             for i in range(count):
                 off = blocks + 24 * i
                 if off + 24 > end:
                     break
                 ssrc, word, _ehsn, jitter, lsr, dlsr = struct.unpack_from("!IIIIII", payload, off)
-                fraction = word >> 24
                 cum = word & 0xFFFFFF
                 if cum & 0x800000:
                     cum -= 0x1000000
-                rtt = None
-                if lsr:
-                    delta = (ntp_mid - lsr - dlsr) & 0xFFFFFFFF
-                    if delta < 0x80000000:
-                        rtt = delta * 1000.0 / 65536.0
-                yield ssrc, fraction, cum, jitter, rtt
+                yield "rb", ssrc, word >> 24, cum, jitter, lsr, dlsr
         pos = end
+
+
+def round_trip_ms(report_arrival, sr_arrival, dlsr):
+    """Round trip seen from the capture point: report arrival - arrival of the SR it echoes - DLSR.
+
+    A passive observer cannot read the endpoints' NTP clocks (RFC 3550 A - LSR - DLSR needs the
+    SR sender's own clock), so, like the sniffer, we time the SR whose NTP middle bits the report
+    quotes as LSR, in whole ms: the elapsed time and DLSR each truncated to ms. Only a positive
+    result is a sample (a report echoing an SR in the same packet gives 0).
+    """
+    elapsed_ms = int(round((report_arrival - sr_arrival) * 1e6)) // 1000
+    rtt = elapsed_ms - dlsr * 1000 // 65536
+    return rtt if rtt > 0 else None
 
 
 class RtcpBook:
@@ -53,9 +65,19 @@ class RtcpBook:
 
     def __init__(self):
         self.by_ssrc = {}
+        self.last_sr = {}  # sender SSRC -> (NTP middle bits, arrival) of its latest SR
 
     def add(self, payload, arrival):
-        for ssrc, fraction, cum, jitter, rtt in rtcp_report_blocks(payload, arrival):
+        for part in rtcp_parse(payload):
+            if part[0] == "sr":
+                self.last_sr[part[1]] = (part[2], arrival)
+                continue
+            _, ssrc, fraction, cum, jitter, lsr, dlsr = part
+            rtt = None
+            if lsr and dlsr:
+                sr = self.last_sr.get(ssrc)
+                if sr is not None and sr[0] == lsr:
+                    rtt = round_trip_ms(arrival, sr[1], dlsr)
             reports = self.by_ssrc.setdefault(ssrc, [])
             if len(reports) < self.MAX_PER_SSRC:
                 reports.append((fraction, cum, jitter, rtt))
