@@ -7,6 +7,7 @@ HOST ?= 127.0.0.1:8000
 .PHONY: run test venv lint messages bench-query clean
 
 $(VENV)/.installed: requirements/base.txt requirements/local.txt requirements/test.txt
+	bash requirements/system.sh $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements/test.txt
