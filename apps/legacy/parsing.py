@@ -73,15 +73,21 @@ def request_fields(request):
     return fields
 
 
-def parse_params(value):
-    """`params` in any of its forms -> a dict, or a list of dicts (several queries)."""
+def loose_field(value, name):
+    """A request field that carries JSON (strict or loose) as text: its value, or {} when empty."""
     if value in (None, ""):
         return {}
-    if isinstance(value, str):
-        try:
-            value = loosejson.loads(value)
-        except loosejson.LooseJSONError as exc:
-            raise InvalidInput(_("Malformed JSON in params: %(error)s") % {"error": exc}) from None
+    if not isinstance(value, str):
+        return value
+    try:
+        return loosejson.loads(value)
+    except loosejson.LooseJSONError as exc:
+        raise InvalidInput(_("Malformed JSON in %(name)s: %(error)s") % {"name": name, "error": exc}) from None
+
+
+def parse_params(value):
+    """`params` in any of its forms -> a dict, or a list of dicts (several queries)."""
+    value = loose_field(value, "params")
     if isinstance(value, dict):
         return value
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):

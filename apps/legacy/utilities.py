@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import InvalidInput
 
-from . import envelope, loosejson
-from .parsing import request_fields
+from . import envelope
+from .parsing import loose_field, request_fields
 from .sessions import session_actor
 from .sqlfilters import rest_filters
 from .views import legacy_safe
@@ -45,13 +45,7 @@ def utilities_php(request):
 
 
 def cdr_filter_of(raw):
-    if raw in (None, ""):
-        return {}
-    if isinstance(raw, str):
-        try:
-            raw = loosejson.loads(raw)
-        except loosejson.LooseJSONError as exc:
-            raise InvalidInput(_("Malformed cdr_filter: %(error)s") % {"error": exc}) from None
+    raw = loose_field(raw, "cdr_filter")
     if not isinstance(raw, dict):
         raise InvalidInput(_('cdr_filter must be an object such as {fcallid: "abc"}.'))
     return raw
