@@ -5,8 +5,10 @@ Column names are the sniffer's ``cdr`` names so the lead's model can take ``Call
 
 import datetime as dt
 
+from apps.cdr.codecs import codec_name  # the one code -> name table (no Django import)
+
 from . import metrics
-from .codecs import FAX_T38, codec_name
+from .codecs import FAX_T38
 
 SIDES = (("a", "caller"), ("b", "callee"))
 MOS_KEYS = (("f1", 0), ("f2", 1), ("adapt", 2))

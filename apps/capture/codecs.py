@@ -10,8 +10,6 @@ NAMES = {
     "amr-wb": 321, "g7221": 331, "g726-16": 351, "g726-24": 352, "g726-32": 353, "g726-40": 354,
     "evs": 359, "telephone-event": 400, "t38": 1000,
 }
-CODE_NAMES = {0: "PCMU", 3: "GSM", 4: "G723", 8: "PCMA", 9: "G722", 13: "CN", 18: "G729", 97: "iLBC",
-              98: "SPEEX", 311: "OPUS", 400: "telephone-event", 1000: "T38"}
 STATIC_CLOCK = {0: 8000, 3: 8000, 4: 8000, 8: 8000, 9: 8000, 13: 8000, 18: 8000, 15: 8000}
 TELEPHONE_EVENT = 400
 FAX_T38 = 1000
@@ -23,10 +21,6 @@ def codec_code(name, pt=None):
     if code is None:
         return pt
     return code
-
-
-def codec_name(code):
-    return CODE_NAMES.get(code, str(code) if code is not None else None)
 
 
 def clock_rate(pt, rtpmap_clock=None):
