@@ -11,20 +11,10 @@ import heapq
 import struct
 from collections.abc import Iterator
 
-from apps.capture.pcapio import pcap_iter_file
+from apps.capture.pcapio import pcap_header, pcap_iter_file, pcap_record
 
 PCAP_SNAPLEN = 262144
 FLUSH_BYTES = 1 << 16
-
-
-def _pcap_header(linktype: int) -> bytes:
-    return struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, PCAP_SNAPLEN, linktype)
-
-
-def _pcap_record(ts: float, data: bytes) -> bytes:
-    usec_total = int(round(ts * 1e6))
-    sec, usec = divmod(usec_total, 1_000_000)
-    return struct.pack("<IIII", sec, usec, len(data), len(data)) + data
 
 
 def _ng_block(block_type: int, body: bytes) -> bytes:
@@ -72,7 +62,7 @@ def pcap_merge_stream(paths: list) -> tuple[str, Iterator[bytes]]:
         buf = []
         size = 0
         if kind == "pcap":
-            buf.append(_pcap_header(linktypes[0] if linktypes else 1))
+            buf.append(pcap_header(linktypes[0] if linktypes else 1, snaplen=PCAP_SNAPLEN))
         else:
             buf.append(_ng_section_header())
             buf.extend(_ng_interface(lt) for lt in linktypes)
@@ -83,7 +73,7 @@ def pcap_merge_stream(paths: list) -> tuple[str, Iterator[bytes]]:
                 last_ts, seen = ts, {}
             if seen.setdefault((linktype, data), order) != order:
                 continue  # the same packet, already written from another leg
-            record = _pcap_record(ts, data) if kind == "pcap" else _ng_packet(linktypes.index(linktype), ts, data)
+            record = pcap_record(ts, data) if kind == "pcap" else _ng_packet(linktypes.index(linktype), ts, data)
             buf.append(record)
             size += len(record)
             if size >= FLUSH_BYTES:
