@@ -1,7 +1,6 @@
 """Base viewsets: the actor is built once per request, in `initial()`, after authentication."""
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
@@ -9,6 +8,7 @@ from rest_framework.permissions import SAFE_METHODS
 from apps.core.actor import Actor, actor_for_user
 from apps.core.capabilities import CAPABILITY_FLAGS
 from apps.tenants.concurrency import api_slot_acquire
+from apps.users.selectors import blocked_message
 
 # What the OpenAPI generator acts as: every capability, but no tenant, so every queryset is empty.
 SCHEMA_ACTOR = Actor(tenant_id=None, is_admin=True, flags=frozenset(CAPABILITY_FLAGS))
@@ -31,7 +31,7 @@ class ActorMixin:
         super().initial(request, *args, **kwargs)
         user = request.user
         if getattr(user, "blocked", False):
-            raise PermissionDenied(_("User is blocked: %(reason)s") % {"reason": user.blocked_reason or "-"})
+            raise PermissionDenied(blocked_message(user))
         self._actor = actor_for_user(user)
         api_slot_acquire(request=request, user=user)  # the tenant's API concurrency limit
         timezone.activate(self.actor.timezone)
