@@ -10,6 +10,8 @@ import datetime as dt
 
 import numpy as np
 
+from apps.capture.metrics import mos_from_interval
+
 HOUR_WEIGHTS = np.array(
     [1, 1, 1, 1, 1, 2, 4, 8, 14, 18, 19, 18, 15, 16, 18, 18, 16, 12, 8, 6, 4, 3, 2, 1],
     float,
@@ -61,12 +63,13 @@ def number_column(rng, size):
     return out
 
 
-def mos_from_loss(loss_perc, burst):
-    """The sniffer's cubic (cdr-model.md), to give seeded MOS values consistent with seeded loss."""
-    p = loss_perc
-    r = 93.2062077233 - 95 * p / (p / burst + 17.2647)
-    mos = 2.06405 + 0.031738 * r - 0.000356641 * r**2 + 2.93143e-6 * r**3
-    return np.clip(mos, 1.0, 4.5)
+SEED_BURST = 1.5  # mean loss-burst length of seeded calls
+
+
+def seeded_mos_mult10(lost, received):
+    """Seeded MOS consistent with seeded loss, through the one MOS definition (capture metrics)."""
+    bursts = max(1, round(lost / SEED_BURST))
+    return int(round(mos_from_interval(lost, bursts, received) * 10))
 
 
 SEED_COLUMNS = (
@@ -173,9 +176,7 @@ def seed_chunk(rng, *, size, days, sensors, now, serial):
             received = [int(connect * 50), int(connect * 50)]
             perc = loss_perc[:, i]
             lost = [int(received[0] * perc[0] / 100), int(received[1] * perc[1] / 100)]
-            mos = mos_from_loss(perc, 1.5)
-            # the sniffer's rule: an interval with fewer than 5 lost frames scores 4.5
-            f2 = [45 if lost[s] < 5 else int(round(mos[s] * 10)) for s in (0, 1)]
+            f2 = [seeded_mos_mult10(lost[s], received[s]) for s in (0, 1)]
             f1 = [max(10, v - (1 if jitter[s, i] > 20 else 0)) for s, v in enumerate(f2)]
             side = [
                 (
