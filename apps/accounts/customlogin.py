@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from apps.core.capabilities import CAPABILITY_FLAGS
+from apps.core.values import truthy
 from apps.users.selectors import usergroup_get_in_tenant
 from apps.users.services import user_external_upsert
 
@@ -56,10 +57,6 @@ def custom_login_call(username, password):
         log.error("custom_login hook returned %s for user %r, not a dict or None", type(result).__name__, username)
         return None
     return result
-
-
-def truthy(value):
-    return value is True or str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
 def as_lines(value):

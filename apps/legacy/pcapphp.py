@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.core.exceptions import AppError, InvalidInput
-from apps.media.access import require_pcap, truthy
+from apps.core.values import truthy
+from apps.media.access import require_pcap
 from apps.media.callfiles import pcap_file
 from apps.media.history import ladder_file, sip_history_html, sip_history_rows
 from apps.media.http import media_response

@@ -17,7 +17,6 @@ from apps.core.exceptions import AppError, Forbidden, InvalidInput
 
 from .errors import MediaError
 
-TRUE_WORDS = {"1", "true", "yes", "on"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -46,10 +45,6 @@ class MediaFile:
 def media_error(exc: MediaError) -> MediaUnavailable:
     """The core's untranslated template, translated here and then filled."""
     return MediaUnavailable(exc.translated(_))
-
-
-def truthy(value) -> bool:
-    return value is True or (value not in (None, False) and str(value).strip().lower() in TRUE_WORDS)
 
 
 def safe_filename(text: str, default: str = "call") -> str:

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.actor import actor_from_ids
 from apps.core.exceptions import AppError, InvalidInput
+from apps.core.values import truthy
 
-from .access import MediaFile, require_audio_download, require_pcap, truthy
+from .access import MediaFile, require_audio_download, require_pcap
 from .bundle import zip_bundle_write
 from .callfiles import ZIP_TYPE, file_chunks, pcap_bundle_entries, zip_file
 from .models import ExportJob

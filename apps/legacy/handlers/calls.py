@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.selectors import cdr_rows, cdr_search
 from apps.core.exceptions import InvalidInput, NotFound
+from apps.core.values import truthy
 
 from ..registry import legacy_task
 from ..rows import VOIPCALLS_COLUMNS, cdr_id_row, voipcall_row
@@ -23,11 +24,6 @@ VOIPCALLS_FILTERS = {
     "onlyConnected": "connected",
 }
 VOIPCALLS_OPTIONS = {"msisdn", "customHeaders", "auditReason"}
-TRUE_WORDS = {"1", "true", "yes", "on"}
-
-
-def truthy(value):
-    return value is True or str(value).strip().lower() in TRUE_WORDS
 
 
 def as_text(value):

@@ -12,7 +12,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import InvalidInput
-from apps.media.access import cdr_ids_parse, seconds_parse, truthy
+from apps.core.values import truthy
+from apps.media.access import cdr_ids_parse, seconds_parse
 from apps.media.callfiles import pcap_file
 from apps.media.http import media_response
 from apps.media.recordings import graph_file, recording_file, recordings_zip

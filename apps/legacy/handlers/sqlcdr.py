@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.selectors import cdr_count, cdr_page, cdr_search
 from apps.core.exceptions import InvalidInput
+from apps.core.values import truthy
 
 from .. import loosejson
 from ..listingrows import LISTING_COLUMNS, SORT_FIELDS, listing_row
 from ..registry import sql_module
 from ..sqlfilters import require_date, rest_filters
-from .calls import truthy
 
 MAX_OFFSET = 10**12
 DEFAULT_ORDER = ("-calldate", "-id")

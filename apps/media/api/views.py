@@ -15,7 +15,8 @@ from rest_framework.response import Response
 
 from apps.core.api.views import ActorMixin
 from apps.core.exceptions import InvalidInput
-from apps.media.access import seconds_parse, truthy
+from apps.core.values import truthy
+from apps.media.access import seconds_parse
 from apps.media.callfiles import pcap_file
 from apps.media.history import ladder_file, sip_history_rows
 from apps.media.http import media_response
