@@ -3,7 +3,7 @@
 from apps.cdr.codecs import codec_name
 from apps.cdr.models import DELAY_BUCKETS, SL_BUCKETS
 
-from .rows import local_datetime, whole_seconds
+from .rows import whole_seconds
 
 SIDE_PLAIN = (
     "saddr", "ua", "payload", "received", "lost", "maxjitter", "rtcp_maxjitter", "delay_sum",
@@ -63,13 +63,11 @@ def seconds3(value):
     return None if value is None else round(value, 3)
 
 
-def listing_row(row, tz_name, header_names=None):
+def listing_row(row, header_names=None):
     custom = row.pop("custom_headers") or {}
     out = {"ID": row["id"], "cdr_ID": row["id"]}
     out.update(row)
     del out["id"]
-    out["calldate"] = local_datetime(row["calldate"], tz_name)
-    out["callend"] = local_datetime(row["callend"], tz_name)
     out["_duration"] = whole_seconds(row["duration"])
     out["duration"] = minutes_seconds(out["_duration"])
     out["_connect_duration"] = whole_seconds(row["connect_duration"])

@@ -1,8 +1,5 @@
 """Legacy row shapes: rename and format call columns the way VoIPmonitor clients read them."""
 
-import zoneinfo
-from functools import lru_cache
-
 from apps.cdr.codecs import codec_name
 from apps.cdr.models import DIRECTION_INT_FIELDS
 
@@ -50,29 +47,16 @@ VOIPCALLS_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=64)
-def zone(name):
-    return zoneinfo.ZoneInfo(name)
-
-
-def local_datetime(value, tz_name):
-    """`YYYY-MM-DD HH:MM:SS` in the tenant's time zone, as the GUI writes datetimes."""
-    if value is None or isinstance(value, str):  # already formatted by the database (cdr_rows local_tz)
-        return value
-    return value.astimezone(zone(tz_name)).isoformat(" ", "seconds")[:19]
-
-
 def whole_seconds(value):
     return None if value is None else int(value + 0.5)
 
 
-def voipcall_row(row, tz_name, header_names):
-    """One getVoipCalls row (legacy-api.md): the model's columns plus the legacy aliases."""
+def voipcall_row(row, header_names):
+    """One getVoipCalls row (legacy-api.md): the model's columns plus the legacy aliases. Datetimes
+    arrive already in the tenant's zone (`cdr_rows(local_tz=...)`)."""
     custom = row.pop("custom_headers") or {}
     row["cdrId"] = row["ID"] = row.pop("id")
     row["callId"] = row["callid"]
-    row["calldate"] = local_datetime(row["calldate"], tz_name)
-    row["callend"] = local_datetime(row["callend"], tz_name)
     row["duration"] = whole_seconds(row["duration"])
     row["connect_duration"] = whole_seconds(row["connect_duration"])
     row["codec_a"] = codec_name(row["a_payload"])
@@ -82,10 +66,10 @@ def voipcall_row(row, tz_name, header_names):
     return row
 
 
-def cdr_id_row(row, tz_name):
+def cdr_id_row(row):
     return {
         "cdrId": row["id"],
-        "calldate": local_datetime(row["calldate"], tz_name),
+        "calldate": row["calldate"],
         "caller": row["caller"],
         "called": row["called"],
     }

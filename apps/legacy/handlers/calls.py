@@ -78,7 +78,7 @@ def voipcalls_query(actor, params):
         )
     if "id" in filters and not rows:
         raise NotFound(_("Call %(id)s not found.") % {"id": filters["id"]})
-    return [voipcall_row(row, actor.timezone, names) for row in rows]
+    return [voipcall_row(row, names) for row in rows]
 
 
 @legacy_task("getVoipCalls", flag="can_cdr")
@@ -119,4 +119,4 @@ def list_cdr_ids(*, actor, params, fields):
         limit=size,
         local_tz=actor.timezone,
     )
-    return {"cdr": [cdr_id_row(row, actor.timezone) for row in rows], "total": queryset.count()}
+    return {"cdr": [cdr_id_row(row) for row in rows], "total": queryset.count()}

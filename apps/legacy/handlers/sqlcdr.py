@@ -101,7 +101,7 @@ def cdr_listing(*, request, actor, fields):
         local_tz=actor.timezone,
     )
     rows, total = (page, None) if defer else page
-    body = {"results": [listing_row(row, actor.timezone, actor.custom_headers) for row in rows]}
+    body = {"results": [listing_row(row, actor.custom_headers) for row in rows]}
     if defer:
         body["deferTotal"] = True
     else:
