@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from apps.legacy.rows import QUALITY_COLUMNS
+from apps.legacy.rows import QUALITY_COLUMNS, VOIPCALLS_COLUMNS
 from tests.conftest import PASSWORD
 
 from .helpers import api_get, assert_legacy_error, calls, ids_of
@@ -75,6 +75,15 @@ def test_getvoipcalls_row_has_legacy_keys(client, tenant_a, user_a, make_call):
         *QUALITY_COLUMNS,
     ):
         assert key in row, key
+
+
+def test_getvoipcalls_row_keys_are_exactly_the_legacy_set(client, tenant_a, user_a, make_call):
+    make_call(tenant_a, custom_headers={"X-Customer": "42", "X-Other": "7"})
+    legacy = {*VOIPCALLS_COLUMNS, "cdrId", "ID", "callId", "codec_a", "codec_b"} - {"id"}
+    row = calls(client, START, user="arthur")["cdr"][0]
+    assert set(row) == legacy  # no raw `id`, no `custom_headers` object when no header is asked for
+    row = calls(client, {**START, "customHeaders": "X-Other"}, user="arthur")["cdr"][0]
+    assert set(row) == legacy | {"X-Other"} and row["X-Other"] == "7"
 
 
 def test_starttime_and_starttimeto_bound_the_window_in_tenant_time(client, tenant_a, user_a, make_call):

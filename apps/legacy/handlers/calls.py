@@ -8,7 +8,7 @@ from apps.core.exceptions import InvalidInput, NotFound
 from apps.core.values import truthy
 
 from ..registry import legacy_task
-from ..rows import VOIPCALLS_COLUMNS, cdr_id_row, voipcall_row
+from ..rows import cdr_id_row, voipcall_rows, voipcalls_select
 
 # getVoipCalls parameter -> CdrFilterSet filter
 VOIPCALLS_FILTERS = {
@@ -70,7 +70,8 @@ def voipcalls_query(actor, params):
     names = header_names(params, actor)
     limit = settings.VOIPMON_LEGACY_MAX_ROWS
     queryset = cdr_search(actor=actor, filters=filters)
-    rows = cdr_rows(queryset=queryset, columns=VOIPCALLS_COLUMNS, limit=limit + 1, local_tz=actor.timezone)
+    columns, keys = voipcalls_select(names)
+    rows = cdr_rows(queryset=queryset, columns=columns, keys=keys, limit=limit + 1, local_tz=actor.timezone)
     if len(rows) > limit:
         raise InvalidInput(
             _("The search matches more than %(limit)s calls; narrow it (for example with startTimeTo).")
@@ -78,7 +79,7 @@ def voipcalls_query(actor, params):
         )
     if "id" in filters and not rows:
         raise NotFound(_("Call %(id)s not found.") % {"id": filters["id"]})
-    return [voipcall_row(row, names) for row in rows]
+    return voipcall_rows(rows, names)
 
 
 @legacy_task("getVoipCalls", flag="can_cdr")
