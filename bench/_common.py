@@ -69,6 +69,21 @@ def timed(fn, runs, warmup=4):
     return samples
 
 
+def interleaved(fns, runs, warmup=4):
+    """Time several callables round by round (one call of each per round), so that a machine whose speed
+    drifts during the run slows every peer alike and their ratio stays fair. Returns name -> samples."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return samples
+
+
 def summary(samples):
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
