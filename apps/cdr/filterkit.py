@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import value_match
 
+from .models import Cdr
+
 BIGINT = 2**63 - 1
 INT = 2**31 - 1
 MODE_CHOICES = [("or", _("either side (OR)")), ("and", _("both sides (AND)")), ("0", "OR"), ("1", "AND")]
@@ -116,7 +118,7 @@ class Unit:
         parts = []
         for cond, value in values:
             if cond.lookup == "match":
-                parts.append(value_match(field, value))
+                parts.append(value_match(field, value, Cdr.prefix_head_fields))
             elif cond.lookup == "cidr":
                 parts.append(networks_q(field, value))
             else:

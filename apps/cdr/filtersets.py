@@ -114,7 +114,8 @@ class CdrFilterSetBase(django_filters.FilterSet):
     def filter_number(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(value_match("caller", value) | value_match("called", value))
+        heads = Cdr.prefix_head_fields
+        return qs.filter(value_match("caller", value, heads) | value_match("called", value, heads))
 
     def filter_connected(self, qs, name, value):
         if value is None:

@@ -6,9 +6,11 @@ sides cannot drift apart.
 """
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.scoping import TenantOwned
+from apps.core.scoping import HEAD_LENGTH, TenantOwned
 
 BYE_CHOICES = [
     (0, _("never answered")),
@@ -76,6 +78,8 @@ class Cdr(TenantOwned):
         "ips": ("sipcallerip", "sipcalledip"),
         "vlan": "vlan",
     }
+    # `00%` on these is written `left(x, 2) = '00'` (apps.core.scoping.value_match) for the head indexes
+    prefix_head_fields = ("caller", "called")
 
     # identity and time (UTC, millisecond precision; durations in seconds)
     calldate = models.DateTimeField(_("call start"))
@@ -153,6 +157,10 @@ class Cdr(TenantOwned):
                 name="cdr_tenant_called",
                 opclasses=["int8_ops", "varchar_pattern_ops", "timestamptz_ops"],
             ),
+            # A two-character prefix in a date window (`00%` yesterday: international calls) reads only
+            # that window's matching entries, however many days are stored. docs/decisions.md
+            models.Index(F("tenant"), Left("caller", HEAD_LENGTH), F("calldate"), name="cdr_tenant_caller_head"),
+            models.Index(F("tenant"), Left("called", HEAD_LENGTH), F("calldate"), name="cdr_tenant_called_head"),
             models.Index(fields=["callid"], name="cdr_callid"),
             models.Index(fields=["tenant", "lastSIPresponseNum", "calldate"], name="cdr_tenant_response"),
             models.Index(fields=["tenant", "id_sensor", "calldate"], name="cdr_tenant_sensor"),

@@ -10,11 +10,24 @@ from operator import and_, or_
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Left
+from django.db.models.lookups import Exact
+
+HEAD_LENGTH = 2  # the characters a model's prefix-head index holds (`prefix_head_fields`)
 
 
-def value_match(field, value):
-    """Exact match, or the legacy wildcard match when the value holds `%`."""
-    return Q(**{f"{field}__like": value}) if "%" in value else Q(**{field: value})
+def value_match(field, value, head_fields=()):
+    """Exact match, or the legacy wildcard match when the value holds `%`.
+
+    For a field in `head_fields` (indexed as tenant, its first two characters, calldate), the pattern
+    `xy%` is the same test written as `left(field, 2) = 'xy'`. That index answers it inside a date
+    window, where the prefix index must read the prefix's entries of every day ever stored.
+    """
+    if "%" not in value:
+        return Q(**{field: value})
+    if field in head_fields and len(value) == HEAD_LENGTH + 1 and value.index("%") == HEAD_LENGTH:
+        return Q(Exact(Left(field, HEAD_LENGTH), value[:HEAD_LENGTH]))
+    return Q(**{f"{field}__like": value})
 
 
 def either_side(fields, values, both_sides, make):
@@ -30,7 +43,8 @@ def restriction_q(model, restrictions):
     parts = []
     both = restrictions.both_sides
     if restrictions.numbers:
-        parts.append(either_side(spec["numbers"], restrictions.numbers, both, value_match))
+        heads = getattr(model, "prefix_head_fields", ())
+        parts.append(either_side(spec["numbers"], restrictions.numbers, both, lambda f, v: value_match(f, v, heads)))
     if restrictions.domains:
         parts.append(either_side(spec["domains"], restrictions.domains, both, value_match))
     if restrictions.ips:
