@@ -159,19 +159,17 @@ class Cdr(TenantOwned):
             ),
             # A two-character prefix in a date window (`00%` yesterday: international calls) reads only
             # that window's matching entries, however many days are stored. docs/decisions.md
-            models.Index(F("tenant"), Left("caller", HEAD_LENGTH), F("calldate"), name="cdr_tenant_caller_head"),
+            models.Index(
+                F("tenant"),
+                Left("caller", HEAD_LENGTH),
+                F("calldate"),
+                name="cdr_tenant_caller_head",
+                include=["caller", *COVER_COLUMNS],
+            ),
             models.Index(F("tenant"), Left("called", HEAD_LENGTH), F("calldate"), name="cdr_tenant_called_head"),
             models.Index(fields=["callid"], name="cdr_callid"),
             models.Index(fields=["tenant", "lastSIPresponseNum", "calldate"], name="cdr_tenant_response"),
             models.Index(fields=["tenant", "id_sensor", "calldate"], name="cdr_tenant_sensor"),
-            # Number-prefix searches with the GUI's usual narrow filters are answered from the index
-            # alone (counts) or find their page of ids there first (LISTING). docs/decisions.md
-            models.Index(
-                fields=["tenant", "caller", "calldate"],
-                name="cdr_tenant_caller_cover",
-                opclasses=["int8_ops", "varchar_pattern_ops", "timestamptz_ops"],
-                include=COVER_COLUMNS,
-            ),
         ]
 
     def __str__(self):

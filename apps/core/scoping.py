@@ -19,15 +19,19 @@ HEAD_LENGTH = 2  # the characters a model's prefix-head index holds (`prefix_hea
 def value_match(field, value, head_fields=()):
     """Exact match, or the legacy wildcard match when the value holds `%`.
 
-    For a field in `head_fields` (indexed as tenant, its first two characters, calldate), the pattern
-    `xy%` is the same test written as `left(field, 2) = 'xy'`. That index answers it inside a date
-    window, where the prefix index must read the prefix's entries of every day ever stored.
+    For a field in `head_fields` (indexed as tenant, its first two characters, calldate), a pattern that
+    starts with two literal characters also states them as `left(field, 2) = 'xy'` (alone for `xy%`,
+    which is the same test). That index answers it inside a date window, where the prefix index must
+    read the prefix's entries of every day ever stored.
     """
     if "%" not in value:
         return Q(**{field: value})
-    if field in head_fields and len(value) == HEAD_LENGTH + 1 and value.index("%") == HEAD_LENGTH:
-        return Q(Exact(Left(field, HEAD_LENGTH), value[:HEAD_LENGTH]))
-    return Q(**{f"{field}__like": value})
+    like = Q(**{f"{field}__like": value})
+    literal = value.split("%", 1)[0]
+    if field not in head_fields or len(literal) < HEAD_LENGTH:
+        return like
+    head = Q(Exact(Left(field, HEAD_LENGTH), literal[:HEAD_LENGTH]))
+    return head if value == literal[:HEAD_LENGTH] + "%" else head & like
 
 
 def either_side(fields, values, both_sides, make):

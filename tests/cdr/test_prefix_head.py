@@ -1,5 +1,6 @@
-"""A two-character prefix (`00%`) is searched as `left(x, 2) = '00'`, which the head indexes answer
-inside a date window: the same calls as the wildcard match, on every path that matches numbers."""
+"""A number prefix also states its first two characters (`left(x, 2) = '00'`; for `00%` that alone),
+which the head indexes answer inside a date window: the same calls as the wildcard match, on every
+path that matches numbers."""
 
 import datetime as dt
 import re
@@ -64,3 +65,8 @@ def test_two_character_prefix_in_a_day_reads_the_head_index(tenant_a, user_a):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "cdr_tenant_caller_head" in plan, plan
     assert queryset.count() > 0
+    # a longer prefix states the same two characters beside its wildcard match (the index can serve it)
+    longer = cdr_search(actor=actor_for_user(user_a), filters={**filters, "caller": "004%"})
+    sql, params = longer.values("id").query.sql_with_params()
+    assert 'LEFT("cdr_cdr"."caller", %s) = %s AND "cdr_cdr"."caller" LIKE %s' in sql
+    assert (2, "00", "004%") == tuple(params[-3:])
