@@ -69,9 +69,8 @@ def voipcall_rows(rows, header_names):
     for row in rows:
         row["ID"] = row["cdrId"]
         row["callId"] = row["callid"]
-        row["duration"] = int(row["duration"] + 0.5)
-        connected = row["connect_duration"]
-        row["connect_duration"] = None if connected is None else int(connected + 0.5)
+        row["duration"] = whole_seconds(row["duration"])
+        row["connect_duration"] = whole_seconds(row["connect_duration"])
         row["codec_a"] = codec_name(row["a_payload"])
         row["codec_b"] = codec_name(row["b_payload"])
         if header_names:
