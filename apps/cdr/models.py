@@ -78,7 +78,7 @@ class Cdr(TenantOwned):
         "ips": ("sipcallerip", "sipcalledip"),
         "vlan": "vlan",
     }
-    # `00%` on these is written `left(x, 2) = '00'` (apps.core.scoping.value_match) for the head indexes
+    # a prefix on these also states its first two characters (apps.core.scoping.value_match) for the head indexes
     prefix_head_fields = ("caller", "called")
 
     # identity and time (UTC, millisecond precision; durations in seconds)
@@ -157,8 +157,9 @@ class Cdr(TenantOwned):
                 name="cdr_tenant_called",
                 opclasses=["int8_ops", "varchar_pattern_ops", "timestamptz_ops"],
             ),
-            # A two-character prefix in a date window (`00%` yesterday: international calls) reads only
-            # that window's matching entries, however many days are stored. docs/decisions.md
+            # A number prefix in a date window (`00%` yesterday: international calls) reads only that
+            # window's entries with its first two characters, however many days are stored; the caller's
+            # also holds the usual filter columns, for counts and LISTING's ids. docs/decisions.md
             models.Index(
                 F("tenant"),
                 Left("caller", HEAD_LENGTH),

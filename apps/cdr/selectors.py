@@ -81,10 +81,10 @@ def cdr_rows(*, queryset, columns, keys=None, order_by=("calldate", "id"), offse
         rows = [dict(zip(keys, row, strict=True)) for row in queryset]
         if local_tz:
             zone = zoneinfo.ZoneInfo(local_tz)
+            text_keys = [key for key, column in zip(keys, columns, strict=True) if column in texts]
             for row in rows:
-                for key, column in zip(keys, columns, strict=True):
-                    if column in texts:
-                        row[key] = local_datetime_text(row[key], zone)
+                for key in text_keys:
+                    row[key] = local_datetime_text(row[key], zone)
         return rows
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
