@@ -59,19 +59,13 @@ def start_server(database_url, *, workers=2):
 
 
 def timed(fn, runs, warmup=4):
-    for _ in range(warmup):  # every server worker once: each checks the password once, then caches it
-        fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+    return interleaved({"only": fn}, runs, warmup)["only"]
 
 
 def interleaved(fns, runs, warmup=4):
     """Time several callables round by round (one call of each per round), so that a machine whose speed
-    drifts during the run slows every peer alike and their ratio stays fair. Returns name -> samples."""
+    drifts during the run slows every peer alike and their ratio stays fair. Returns name -> samples.
+    The warm-up reaches every server worker: each checks the password once, then caches it."""
     for _ in range(warmup):
         for fn in fns.values():
             fn()

@@ -10,14 +10,13 @@ and LISTING with `deferTotal=1` (the page alone) through
 through psycopg with plain SQL in the same run. Prints median, p95, ratios and both plans.
 """
 
-import argparse
 import datetime as dt
 import http.client
 import json
 import urllib.parse
 
-from _common import DEFAULT_DB, ensure_database, setup_django, start_server, summary, timed
-from query import PASSWORD, USER, prepare
+from _common import start_server, summary, timed
+from query import PASSWORD, USER, seeded_setup
 
 PAGE = 100
 
@@ -45,14 +44,7 @@ def filters_for(window_end):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url", default=DEFAULT_DB)
-    parser.add_argument("--calls", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=40)
-    args = parser.parse_args()
-    ensure_database(args.database_url)
-    setup_django(args.database_url)
-    tenant = prepare(args.calls)
+    args, tenant = seeded_setup()
 
     from django.db import connection
     from django.db.models import Max

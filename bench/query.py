@@ -62,7 +62,8 @@ def api_query_sql(params):
     return cdr_search(actor=actor, filters=voipcalls_filters(params)).order_by("calldate", "id").values_list("id")
 
 
-def main():
+def seeded_setup():
+    """The options both database benchmarks take, then their database, Django and the seeded tenant."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=DEFAULT_DB)
     parser.add_argument("--calls", type=int, default=1_000_000)
@@ -70,7 +71,11 @@ def main():
     args = parser.parse_args()
     ensure_database(args.database_url)
     setup_django(args.database_url)
-    tenant = prepare(args.calls)
+    return args, prepare(args.calls)
+
+
+def main():
+    args, tenant = seeded_setup()
 
     from django.db import connection
 
