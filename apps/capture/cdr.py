@@ -9,6 +9,7 @@ from apps.cdr.codecs import codec_name  # the one code -> name table (no Django 
 
 from . import metrics
 from .codecs import FAX_T38
+from .playout import NO_MOS
 
 SIDES = (("a", "caller"), ("b", "callee"))
 MOS_KEYS = (("f1", 0), ("f2", 1), ("adapt", 2))
@@ -79,8 +80,12 @@ def side_fields(prefix, row, call, rtcp):
     st = row["_stats"]
     f["payload"], f["saddr"], f["rtp_ptime"] = row["payload"], row["saddr"], row["ptime"]
     f["index"] = row["index"]
-    f["received"], f["lost"], f["reordered"] = st.received, max(st.lost, 0), st.reordered
-    f["packet_loss_perc_mult1000"] = metrics.loss_perc_mult1000(max(st.lost, 0), st.received)
+    play = st.playout
+    play.finish()
+    # the call's columns count as the sniffer does (RFC 3550 validation with probation, playout.py);
+    # the stream rows keep every packet and expected - received from the first one (tshark's figures)
+    f["received"], f["lost"], f["reordered"] = play.received_column, max(play.lost, 0), play.reordered
+    f["packet_loss_perc_mult1000"] = metrics.loss_perc_mult1000(f["lost"], f["received"])
     f["avgjitter_mult10"] = metrics.ceil_mult(st.avg_jitter, 10)
     f["maxjitter"] = metrics.ceil_mult(st.jitter_max, 1)
     for i in range(10):
@@ -91,11 +96,8 @@ def side_fields(prefix, row, call, rtcp):
     f["delay_sum"], f["delay_cnt"], f["delay_avg_mult100"] = metrics.delay_summary(buckets)
     few = not call.answered and st.received < NEVER_CONNECTED_FEW
     for key, k in MOS_KEYS:
-        mos, worst = (4.5, 4.5) if few else st.mos(k)
-        if mos is None:  # a stream too short for any interval has nothing lost to the listener
-            mos, worst = 4.5, 4.5
-        f[f"mos_{key}_mult10"] = None if mos is None else int(round(mos * 10))
-        f[f"mos_{key}_min_mult10"] = None if worst is None else int(round(worst * 10))
+        mos, worst = (NO_MOS, NO_MOS) if few else play.mos_mult10(k)
+        f[f"mos_{key}_mult10"], f[f"mos_{key}_min_mult10"] = mos, worst
     f["mos_xr_mult10"] = None
     clock = st.clock_of_pt(st.payload_pt or 0)
     for k, v in rtcp.summary(st.ssrc, clock).items():
