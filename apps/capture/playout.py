@@ -330,6 +330,7 @@ class StreamPlayout:
         self.probation = MIN_SEQUENTIAL
         self.received = 0
         self.base = self.cycles = self.reordered = 0
+        self.sl = [0] * 10  # gaps of 1..9 and 10+ packets closed after probation (sl1..sl10)
         self.bad_seq = SEQ_MOD + 1
         # playout clock (µs) and intervals
         self.clock_us = self.timebase_us = None
@@ -395,6 +396,8 @@ class StreamPlayout:
             return
         udelta = (seq - max_seq) & 0xFFFF
         if udelta < MAX_DROPOUT:
+            if udelta > 1:
+                self.sl[min(udelta - 1, 10) - 1] += 1
             if seq < max_seq:
                 self.cycles += SEQ_MOD
             self.max_seq = seq

@@ -127,7 +127,7 @@ class RtpFlow:
     """One UDP 5-tuple carrying RTP: raw headers are buffered and folded per chunk."""
 
     __slots__ = ("saddr", "sport", "daddr", "dport", "call", "side", "arr", "hdr", "streams", "media",
-                 "event_pts", "clock_of_pt", "writer", "first_ts", "srtp", "dtmf_seen", "last_rtcp")
+                 "event_pts", "clock_of_pt", "writer", "first_ts", "srtp", "dtmf_seen", "last_rtcp", "dscp")
 
     def __init__(self, saddr, sport, daddr, dport, call=None, media=None):
         self.saddr, self.sport, self.daddr, self.dport = saddr, sport, daddr, dport
@@ -140,6 +140,7 @@ class RtpFlow:
         self.dtmf_seen = set()
         self.last_rtcp = None
         self.first_ts = None
+        self.dscp = 0  # of the flow's first packet
         self.srtp = bool(media is not None and "SAVP" in media.proto.upper())
         rtpmap = dict(media.rtpmap) if media is not None else {}
         for pt, (name, _clock) in rtpmap.items():
