@@ -79,7 +79,11 @@ class FixedBuffer:
             i -= 1
         if i:
             prev = frames[i - 1]
-            if prev[0] == delivery or delivery < prev[0] + prev[1] or (i < len(frames) and delivery + ms > frames[i][0]):
+            if (
+                prev[0] == delivery
+                or delivery < prev[0] + prev[1]
+                or (i < len(frames) and delivery + ms > frames[i][0])
+            ):
                 return self._resync(frame, ms, ts, now)
         frames.insert(i, [delivery, ms, ts, frame])
         return OK
@@ -121,8 +125,24 @@ class FixedBuffer:
 class AdaptiveBuffer:
     """Asterisk's adaptive jitter buffer (jitterbuf.c), as the sniffer configures it."""
 
-    __slots__ = ("frames", "ring", "hist_n", "ordered", "current", "target", "silence_begin", "min", "jitter",
-                 "last_delay", "discont", "offset", "next_voice", "last_voice_ms", "last_adjust", "contig_interp")
+    __slots__ = (
+        "frames",
+        "ring",
+        "hist_n",
+        "ordered",
+        "current",
+        "target",
+        "silence_begin",
+        "min",
+        "jitter",
+        "last_delay",
+        "discont",
+        "offset",
+        "next_voice",
+        "last_voice_ms",
+        "last_adjust",
+        "contig_interp",
+    )
     HISTORY = 500
     DROP_PCT = 3
     MAXBUF = 20
@@ -258,8 +278,20 @@ class AdaptiveBuffer:
 class Listener:
     """One simulated buffer with the loss booking and the interval accumulators of one MOS column."""
 
-    __slots__ = ("jb", "started", "next_at", "pending", "loss", "booked", "prev", "after_dtmf", "mark", "avg",
-                 "t_old", "worst")
+    __slots__ = (
+        "jb",
+        "started",
+        "next_at",
+        "pending",
+        "loss",
+        "booked",
+        "prev",
+        "after_dtmf",
+        "mark",
+        "avg",
+        "t_old",
+        "worst",
+    )
 
     def __init__(self, jb):
         self.jb = jb

@@ -4,7 +4,6 @@ Tolerances come from the issue: durations within 10 ms, quality columns within 1
 integer, everything else exact.
 """
 
-import datetime as dt
 import hashlib
 import json
 import os

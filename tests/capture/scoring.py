@@ -22,18 +22,26 @@ NOT_PRODUCED = {
     "caller_reverse": "sniffer's reversed copy for suffix search (we search suffixes with LIKE)",
     "called_reverse": "sniffer's reversed copy for suffix search",
     "callername_reverse": "sniffer's reversed copy for suffix search",
-    "price_operator_mult1000000": "billing module", "price_operator_currency_id": "billing module",
-    "price_customer_mult1000000": "billing module", "price_customer_currency_id": "billing module",
-    "caller_clipping_div3": "audio analysis", "called_clipping_div3": "audio analysis",
-    "caller_silence": "audio analysis", "called_silence": "audio analysis",
-    "caller_silence_end": "audio analysis", "called_silence_end": "audio analysis",
-    "ttl_min": "IP TTL not kept", "ttl_max": "IP TTL not kept", "ttl_avg_mult10": "IP TTL not kept",
+    "price_operator_mult1000000": "billing module",
+    "price_operator_currency_id": "billing module",
+    "price_customer_mult1000000": "billing module",
+    "price_customer_currency_id": "billing module",
+    "caller_clipping_div3": "audio analysis",
+    "called_clipping_div3": "audio analysis",
+    "caller_silence": "audio analysis",
+    "called_silence": "audio analysis",
+    "caller_silence_end": "audio analysis",
+    "called_silence_end": "audio analysis",
+    "ttl_min": "IP TTL not kept",
+    "ttl_max": "IP TTL not kept",
+    "ttl_avg_mult10": "IP TTL not kept",
     "a_mos_min_mult10": "per-side copy of mos_f2 (sniffer option mosmin_f2)",
     "b_mos_min_mult10": "per-side copy of mos_f2 (sniffer option mosmin_f2)",
 }
 for _s in "ab":
     NOT_PRODUCED.update({
-        f"{_s}_ttl_min": "IP TTL not kept", f"{_s}_ttl_max": "IP TTL not kept", f"{_s}_ttl_avg_mult10": "IP TTL not kept",
+        f"{_s}_ttl_min": "IP TTL not kept", f"{_s}_ttl_max": "IP TTL not kept",
+        f"{_s}_ttl_avg_mult10": "IP TTL not kept",
         f"{_s}_mos_lqo_mult10": "PESQ (needs the reference audio)", f"{_s}_mos_silence_mult10": "audio analysis",
         f"{_s}_mos_silence_min_mult10": "audio analysis", f"{_s}_mos_xr_min_mult10": "RTCP-XR minimum not kept",
         f"{_s}_rtcp_fraclost_pktcount": "sniffer-internal counter", f"{_s}_last_rtp_from_end": "not kept",
@@ -57,7 +65,8 @@ LOOKUPS = {
 # cdr_rtp columns: reference name -> our stream key (None: not produced, left out of the stream score)
 STREAM_COLUMNS = {"received": "received", "loss": "lost", "payload": "payload", "maxjitter_mult10": "maxjitter_mult10",
                   "firsttime": "firsttime", "duration": "duration", "rtp_ptime": "ptime", "index": "index",
-                  "sdp_ptime": None, "flags": None, "ttl_min": None, "ttl_max": None, "ttl_avg_mult10": None}  # fmt: skip
+                  "sdp_ptime": None, "flags": None, "ttl_min": None, "ttl_max": None,
+                  "ttl_avg_mult10": None}  # fmt: skip
 STREAM_KEY = ("saddr", "sport", "daddr", "dport", "ssrc")
 MOS_SIX = [f"{s}_mos_{k}_mult10" for s in "ab" for k in ("f1", "f2", "adapt")]
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")
@@ -170,7 +179,9 @@ def format_total(scores):
             t.within += src.within
         calls += s["calls"]
         within += s["calls_within"]
-    return (f"TOTAL {len(scores)} captures, {calls} calls: calls within 1 on every produced column "
-            f"{_pct(within, calls)}; (call, column) exact {_pct(total.exact, total.pairs)}, within 1 "
-            f"{_pct(total.within, total.pairs)}; (stream, column) exact {_pct(streams.exact, streams.pairs)}, "
-            f"within 1 {_pct(streams.within, streams.pairs)}")
+    return (
+        f"TOTAL {len(scores)} captures, {calls} calls: calls within 1 on every produced column "
+        f"{_pct(within, calls)}; (call, column) exact {_pct(total.exact, total.pairs)}, within 1 "
+        f"{_pct(total.within, total.pairs)}; (stream, column) exact {_pct(streams.exact, streams.pairs)}, "
+        f"within 1 {_pct(streams.within, streams.pairs)}"
+    )

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.skipif(not capture_names(), reason="shared captures not
 # They count as misses in the fidelity score (test_fidelity_score.py, bench/fidelity.py).
 TSHARK_ROWS = "stream rows keep every packet and expected - received from the first packet (tshark's figures, " \
               "test_tshark); the sniffer's rows repeat its call columns"
-UNEXPLAINED_GAP = "the sniffer leaves one 1-packet gap out of each stream's loss (b's only gap, seq 107, which it counts " \
-                  "as 'reordered' though no packet comes back, and one of a's two); RFC 3550 A.1 and tshark count " \
-                  "every gap. Not reproduced"
+UNEXPLAINED_GAP = "the sniffer leaves one 1-packet gap out of each stream's loss (b's only gap, seq 107, which it " \
+                  "counts as 'reordered' though no packet comes back, and one of a's two); RFC 3550 A.1 and tshark " \
+                  "count every gap. Not reproduced"
 KNOWN_DEVIATIONS = {
     ("sip_g711u_call_both_ways_loss_bye", "00F0-002C", "a_lost"): UNEXPLAINED_GAP,
     ("sip_g711u_call_both_ways_loss_bye", "00F0-002C", "b_lost"): UNEXPLAINED_GAP,
