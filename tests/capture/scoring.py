@@ -67,6 +67,7 @@ STREAM_COLUMNS = {"received": "received", "loss": "lost", "payload": "payload", 
                   "firsttime": "firsttime", "duration": "duration", "rtp_ptime": "ptime", "index": "index",
                   "sdp_ptime": None, "flags": None, "ttl_min": None, "ttl_max": None,
                   "ttl_avg_mult10": None}  # fmt: skip
+SCORES = {}  # capture name -> score, filled by the tests that score a capture
 STREAM_KEY = ("saddr", "sport", "daddr", "dport", "ssrc")
 MOS_SIX = [f"{s}_mos_{k}_mult10" for s in "ab" for k in ("f1", "f2", "adapt")]
 DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")
