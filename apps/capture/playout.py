@@ -330,12 +330,15 @@ class Listener:
             after_dtmf, self.after_dtmf = self.after_dtmf, False
             if 0 < n < IGNORE_BURST_FROM and not marker and not after_dtmf:
                 if prev is None or not (seq == (prev[0] + 1) & 0xFFFF and ts - prev[1] > ts_step):
-                    self.loss[n] = self.loss.get(n, 0) + 1
-                    self.booked[0] += n
-                    self.booked[1] += 1
+                    self.book(n)
         else:
             self.pending += 1
         self.next_at = self.jb.next()
+
+    def book(self, n):
+        self.loss[n] = self.loss.get(n, 0) + 1
+        self.booked[0] += n
+        self.booked[1] += 1
 
     def close_interval(self, received, t_new):
         lost, bursts = self.booked[0] - self.mark[0], self.booked[1] - self.mark[1]
@@ -349,14 +352,110 @@ class Listener:
         self.worst = min(self.worst, mos)
 
 
+class FixedFastPath:
+    """A fixed buffer computed a chunk at a time with numpy while the stream is regular.
+
+    Regular means: voice frames only, every frame on the slot grid (timestamp a multiple of the ptime
+    after the first frame's), each slot filled at most once, and every frame put before the tick that
+    plays its slot and not so early that the buffer would resynchronise. Then the buffer only ever
+    plays slot m at tick m + ceil(size / ptime): a slot without its frame adds one to the pending burst,
+    a slot with it delivers and books the pending burst. The bookings are returned with the packet
+    before which their tick ran. The first chunk that is not regular hands the exact state over to the
+    packet-by-packet FixedBuffer (``to_slow``) for the rest of the stream.
+    """
+
+    __slots__ = ("listener", "size", "resync", "ptime", "khz", "ts_step", "lag", "ts0", "served", "waiting")
+
+    def __init__(self, listener, ptime, khz):
+        jb = listener.jb
+        self.listener, self.size, self.resync = listener, jb.size, jb.resync
+        self.ptime, self.khz, self.ts_step = ptime, khz, ptime * khz
+        self.lag = -(-jb.size // ptime)  # ticks between a slot's time and the tick that plays it
+        self.ts0 = None  # the first frame's timestamp in ms
+        self.served = 0  # slots played (or found empty) so far
+        empty = np.zeros(0, dtype=np.int64)
+        self.waiting = (empty, empty, empty, empty)  # slot, seq, ts, marker of frames put, not yet played
+
+    def chunk(self, seq, ts, b1, voice, ticks_before, ticks_end):
+        """Bookings (packet position, burst length) of one chunk, or None when it is not regular
+        (nothing is changed then). ``ticks_before[i]`` = ticks run before packet i is put."""
+        if not voice.all():
+            return None
+        ptime, khz = self.ptime, self.khz
+        rel = ts.astype(np.int64) // khz - self.ts0
+        slots = rel // ptime
+        if (rel % ptime).any() or (slots < 0).any():
+            return None
+        served_then = np.maximum(ticks_before - self.lag, 0)
+        if (slots + self.lag < ticks_before).any():  # a frame after its slot was played
+            return None
+        if (ptime * slots > ptime * served_then + self.size + self.resync).any():  # far ahead: a resync
+            return None
+        w_slots, w_seq, w_ts, w_mark = self.waiting
+        if len(np.unique(slots)) != len(slots) or (len(w_slots) and np.isin(slots, w_slots).any()):
+            return None
+        lst = self.listener
+        all_slots = np.concatenate((w_slots, slots))
+        order = np.argsort(all_slots, kind="stable")
+        all_slots = all_slots[order]
+        all_seq = np.concatenate((w_seq, seq.astype(np.int64)))[order]
+        all_ts = np.concatenate((w_ts, ts.astype(np.int64)))[order]
+        all_mark = np.concatenate((w_mark, (b1 & 0x80).astype(np.int64)))[order]
+        new_served = max(self.served, ticks_end - self.lag)
+        k = int(np.searchsorted(all_slots, new_served))  # frames played in this chunk: all_slots[:k]
+        self.waiting = (all_slots[k:], all_seq[k:], all_ts[k:], all_mark[k:])
+        if new_served == self.served:
+            return []
+        played, p_seq, p_ts, p_mark = all_slots[:k], all_seq[:k], all_ts[:k], all_mark[:k]
+        last = self.served - 1
+        if not k:
+            lst.pending += new_served - 1 - last
+            self.served = new_served
+            return []
+        burst = np.diff(np.concatenate(([last], played))) - 1
+        burst[0] += lst.pending
+        if lst.prev is None:
+            prev_seq = np.concatenate(([-2], p_seq[:-1]))
+            prev_ts = np.concatenate(([0], p_ts[:-1]))
+        else:
+            prev_seq = np.concatenate(([lst.prev[0]], p_seq[:-1]))
+            prev_ts = np.concatenate(([lst.prev[1]], p_ts[:-1]))
+        silence = (p_seq == (prev_seq + 1) & 0xFFFF) & (p_ts - prev_ts > self.ts_step)
+        booked = (burst > 0) & (burst < IGNORE_BURST_FROM) & (p_mark == 0) & ~silence
+        lst.pending = new_served - 1 - int(played[-1])
+        lst.prev = (int(p_seq[-1]), int(p_ts[-1]))
+        self.served = new_served
+        if not booked.any():
+            return []
+        ticks = played[booked] + self.lag
+        positions = np.searchsorted(ticks_before, ticks + 1)
+        return list(zip(positions.tolist(), burst[booked].tolist(), strict=True))
+
+    def to_slow(self, frame_ms):
+        """Load the packet-by-packet buffer with this state: it continues exactly from here."""
+        lst, jb = self.listener, self.listener.jb
+        jb.rxcore = -self.ts0
+        jb.next_at = jb.size + self.ptime * self.served
+        jb.frames = [[jb.size + self.ptime * m, frame_ms, self.ts0 + self.ptime * m, (s, t, b, self.ts_step)]
+                     for m, s, t, b in zip(*(w.tolist() for w in self.waiting), strict=True)]  # fmt: skip
+        lst.started = True
+        lst.next_at = jb.next_at
+
+
 class StreamPlayout:
     """Feed a stream's packets in arrival order (in chunks); read the sniffer's figures at the end."""
 
     def __init__(self, clock_rate=8000):
-        self.listeners = (Listener(FixedBuffer(F1_MS, F1_RESYNC)), Listener(FixedBuffer(F2_MS, F2_RESYNC)),
-                          Listener(AdaptiveBuffer()))  # fmt: skip
+        self.listeners = (
+            Listener(FixedBuffer(F1_MS, F1_RESYNC)),
+            Listener(FixedBuffer(F2_MS, F2_RESYNC)),
+            Listener(AdaptiveBuffer()),
+        )
         self.clock_khz = max(1, clock_rate // 1000)
         self.ptime = None
+        self.fast = []  # FixedFastPath of the fixed buffers while their stream is regular
+        self.slow = self.listeners  # the listeners simulated packet by packet
+        self.bookings = []  # (packet position in the chunk, burst, listener) from the fast path
         # sequence validation
         self.max_seq = None
         self.probation = MIN_SEQUENTIAL
@@ -373,18 +472,21 @@ class StreamPlayout:
     # ------------------------------------------------------------------ feeding
     def feed(self, arrival, seq, ts, b1, voice, ptime_hint=None):
         """One chunk: arrival times (s), sequence numbers, RTP timestamps, second header byte and a
-        voice mask (False for telephone-event packets), as sequences of equal length."""
+        voice mask (False for telephone-event packets), as numpy arrays of equal length."""
         if not len(arrival):
             return
         if self.ptime is None:
             self.ptime = ptime_hint or 20
+            self.fast = [FixedFastPath(lst, self.ptime, self.clock_khz) for lst in self.listeners[:2]]
+            self.slow = self.listeners[2:]
         ptime, ptime_us = self.ptime, self.ptime * 1000
         ts_step = ptime * self.clock_khz
         khz = self.clock_khz
-        listeners = self.listeners
         arrival_us = np.rint(np.asarray(arrival, dtype=np.float64) * 1e6).astype(np.int64)
-        for us, s, t, b, v in zip(arrival_us.tolist(), seq.tolist(), ts.tolist(), b1.tolist(), voice.tolist(),
-                                  strict=True):  # fmt: skip
+        self.bookings = self._fast_chunk(arrival_us, seq, ts, b1, voice)
+        listeners = self.slow
+        for i, (us, s, t, b, v) in enumerate(zip(arrival_us.tolist(), seq.tolist(), ts.tolist(), b1.tolist(),
+                                                 voice.tolist(), strict=True)):  # fmt: skip
             self._validate(s)
             if v:
                 frame = (s, t, b & 0x80, ts_step)
@@ -408,7 +510,45 @@ class StreamPlayout:
             else:
                 for lst in listeners:
                     lst.after_dtmf = True
-            self._interval_step(us // 1000)
+            self._interval_step(us // 1000, i)
+        self._apply_bookings(len(arrival_us))
+
+    def _fast_chunk(self, arrival_us, seq, ts, b1, voice):
+        """Run the fixed buffers that are still regular over the chunk with numpy (FixedFastPath);
+        a buffer whose chunk is not regular joins the packet-by-packet ones. Returns the bookings."""
+        if not self.fast:
+            return []
+        ptime = self.ptime
+        if self.timebase_us is None:
+            first = np.flatnonzero(voice)
+            if not len(first):
+                return []
+            base, done = int(arrival_us[first[0]]), 0
+            for fp in self.fast:
+                fp.ts0 = int(ts[first[0]]) // self.clock_khz
+        else:
+            base, done = self.timebase_us, (self.clock_us - self.timebase_us) // (ptime * 1000)
+        due = np.where(voice, (arrival_us - base) // 1000 // ptime - 1, -1)
+        ticks_before = np.maximum(np.maximum.accumulate(due), done)
+        bookings = []
+        for fp in list(self.fast):
+            found = fp.chunk(seq, ts, b1, voice, ticks_before, int(ticks_before[-1]))
+            if found is None:
+                self.fast.remove(fp)
+                self.slow = (*self.slow, fp.listener)
+                if self.timebase_us is not None:  # the buffer has run: continue from its state
+                    fp.to_slow(ptime)
+            else:
+                bookings.extend((pos, n, fp.listener) for pos, n in found)
+        bookings.sort(key=lambda b: b[0])
+        return bookings
+
+    def _apply_bookings(self, upto):
+        """Book the fast buffers' bursts whose tick ran before packet `upto` of the chunk."""
+        bookings = self.bookings
+        while bookings and bookings[0][0] < upto:
+            _pos, n, lst = bookings.pop(0)
+            lst.book(n)
 
     def _validate(self, seq):
         """RFC 3550 A.1 update_seq, the first packet seeding the state (the sniffer's probation)."""
@@ -444,13 +584,14 @@ class StreamPlayout:
             self.reordered += 1
         self.received += 1
 
-    def _interval_step(self, now_ms):
+    def _interval_step(self, now_ms, i):
         if self.first_ms is None:
             self.first_ms = self.trigger_ms = self.last_eval_ms = now_ms
         self.last_ms = now_ms
         if self.eval_in > 0:
             self.eval_in -= 1
             if not self.eval_in:
+                self._apply_bookings(i + 1)
                 self._evaluate(now_ms)
         if now_ms - self.trigger_ms > INTERVAL_MS:
             self.trigger_ms = now_ms
