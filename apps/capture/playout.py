@@ -62,7 +62,7 @@ class StreamPlayout:
     def __init__(self, clock_rate=8000):
         self.clock_khz = max(1, clock_rate // 1000)
         self.ptime = None
-        self.st, self._sl, self.fixed, self.adapt, self.hring, self.hsort = kernel.new_state()
+        self.st = self._sl = self.fixed = self.adapt = self.hring = self.hsort = None  # on the first chunk
         self.scores = (Score(), Score(), Score())
         self.mark = np.zeros(7, dtype=np.int64)  # received and (lost, bursts) x 3 at the last interval
 
@@ -73,6 +73,7 @@ class StreamPlayout:
             return
         if self.ptime is None:
             self.ptime = min(max(int(ptime_hint or 20), 1), 1000)
+            self.st, self._sl, self.fixed, self.adapt, self.hring, self.hsort = kernel.new_state(self.ptime)
         arrival_us = np.rint(np.asarray(arrival, dtype=np.float64) * 1e6).astype(np.int64)
         events = np.zeros((len(arrival_us) // INTERVAL_LAG_PACKETS + 2, 8), dtype=np.int64)
         n = kernel.run_chunk(arrival_us, np.asarray(seq, dtype=np.int64), np.asarray(ts, dtype=np.int64),
@@ -94,7 +95,7 @@ class StreamPlayout:
     def finish(self):
         """Score the closing interval (once); call before reading the MOS figures."""
         st = self.st
-        if not st[kernel.K_SEEN]:
+        if st is None or not st[kernel.K_SEEN]:
             return
         last_ms = int(st[kernel.K_LAST_MS])
         if last_ms - int(st[kernel.K_LAST_EVAL]) > FINAL_INTERVAL_MIN_MS:
@@ -113,7 +114,7 @@ class StreamPlayout:
     @property
     def received(self):
         """Packets counted by sequence validation (after probation): the loss ratio's denominator."""
-        return int(self.st[kernel.V_RECEIVED])
+        return 0 if self.st is None else int(self.st[kernel.V_RECEIVED])
 
     @property
     def received_column(self):
@@ -123,15 +124,15 @@ class StreamPlayout:
     @property
     def lost(self):
         st = self.st
-        if not st[kernel.V_SEEN] or st[kernel.V_PROB]:
+        if st is None or not st[kernel.V_SEEN] or st[kernel.V_PROB]:
             return 0
         return int(st[kernel.V_CYCLES] + st[kernel.V_MAX] - st[kernel.V_BASE] + 1 - st[kernel.V_RECEIVED])
 
     @property
     def reordered(self):
-        return int(self.st[kernel.V_REORD])
+        return 0 if self.st is None else int(self.st[kernel.V_REORD])
 
     @property
     def sl(self):
         """Gaps of 1..9 and 10+ packets closed after probation (sl1..sl10)."""
-        return self._sl.tolist()
+        return [0] * 10 if self._sl is None else self._sl.tolist()

@@ -28,7 +28,7 @@ NSTATE = L0 + 3 * NL
 
 F1_MS, F1_RESYNC = 50, 100  # fixed buffer of mos_f1: size, resync threshold (ms)
 F2_MS, F2_RESYNC = 200, 200  # fixed buffer of mos_f2
-FRAMES_MAX = 4096  # frames a buffer can hold; a put beyond it is dropped (far above what the checks allow)
+FRAMES_SPARE = 16  # room above what a buffer's own checks let it hold (a put beyond it is dropped)
 HISTORY = 500
 OK, DROP, INTERP, NOFRAME = 0, 1, 2, 3
 LONGMAX = 1 << 62
@@ -41,9 +41,11 @@ ADAPT_MAX_MS, ADAPT_RESYNC, ADAPT_MAX_CONTIG_INTERP, ADAPT_TARGET_EXTRA = 500, 5
 ADJUST_DELAY, DROP_PCT, MAXBUF = 40, 3, 20
 
 
-def new_state():
+def new_state(ptime):
     """Fresh arrays of one stream: (scalars, sl histogram, fixed frames, adaptive frames, history ring,
-    history sorted)."""
+    history sorted). A fixed buffer holds frames whose slots lie between its next slot and size + resync
+    beyond it, the adaptive one less than ADAPT_MAX_MS of timestamps (duplicates aside): the frame arrays
+    are sized for that, a few kB a stream."""
     st = np.zeros(NSTATE, dtype=np.int64)
     st[V_PROB] = MIN_SEQUENTIAL
     st[V_BAD] = SEQ_MOD + 1
@@ -54,8 +56,9 @@ def new_state():
     a = L0 + 2 * NL
     st[a + A_CURRENT] = st[a + A_TARGET] = ADAPT_TARGET_EXTRA
     st[a + A_SILENCE] = -1
-    fixed = np.zeros((2, FRAMES_MAX, 5), dtype=np.int64)  # delivery, ts ms, seq, RTP ts, marker
-    adapt = np.zeros((FRAMES_MAX, 4), dtype=np.int64)  # ts ms - offset, seq, RTP ts, marker
+    fixed_max = (2 * F2_MS + F2_RESYNC) // ptime + FRAMES_SPARE
+    fixed = np.zeros((2, fixed_max, 5), dtype=np.int64)  # delivery, ts ms, seq, RTP ts, marker
+    adapt = np.zeros((2 * ADAPT_MAX_MS // ptime + FRAMES_SPARE, 4), dtype=np.int64)  # ts - offset, seq, ts, marker
     return st, np.zeros(10, dtype=np.int64), fixed, adapt, np.zeros(HISTORY, np.int64), np.zeros(HISTORY, np.int64)
 
 
@@ -99,7 +102,7 @@ def _fixed_put(st, o, fr, seq, ts, marker, ts_ms, now, ms):
             if i > 0 and (fr[i - 1, 0] == delivery or delivery < fr[i - 1, 0] + ms
                           or (i < count and delivery + ms > fr[i, 0])):  # fmt: skip
                 again = True
-            elif count < FRAMES_MAX:
+            elif count < fr.shape[0]:
                 for j in range(count, i, -1):
                     fr[j] = fr[j - 1]
                 fr[i, 0], fr[i, 1], fr[i, 2], fr[i, 3], fr[i, 4] = delivery, ts_ms, seq, ts, marker
@@ -208,7 +211,7 @@ def _adapt_put(st, a, af, hring, hsort, seq, ts, marker, ts_ms, now):
             hsort[j] = hsort[j - 1]
         hsort[i] = delay
         st[a + A_HN] = n + 1
-    if count >= FRAMES_MAX:
+    if count >= af.shape[0]:
         return
     rts = ts_ms - st[a + A_OFFSET]
     i = count
