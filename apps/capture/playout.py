@@ -29,12 +29,28 @@ Where the method, not the data, makes us differ from the sniffer is in docs/deci
 
 import numpy as np
 
-from . import playout_kernel as kernel
 from .metrics import mos_from_interval
-from .playout_kernel import INTERVAL_LAG_PACKETS, MIN_SEQUENTIAL
 
+# the method's parameters (sniffer defaults); playout_kernel compiles them in
+F1_MS, F1_RESYNC = 50, 100  # fixed buffer of mos_f1: size, resync threshold (ms)
+F2_MS, F2_RESYNC = 200, 200  # fixed buffer of mos_f2
+ADAPT_MAX_MS, ADAPT_RESYNC, ADAPT_MAX_CONTIG_INTERP, ADAPT_TARGET_EXTRA = 500, 500, 10, 40  # mos_adapt
+HISTORY, DROP_PCT, MAXBUF, ADJUST_DELAY = 500, 3, 20, 40  # jitterbuf.c: delay history, outliers, regrowth
+IGNORE_BURST_FROM = 1024  # ignore_mos_degradation_for_contiguous_packet_loss_greater_than
+MIN_SEQUENTIAL = 2  # RFC 3550 probation
+MAX_DROPOUT, MAX_MISORDER, SEQ_MOD = 3000, 100, 65536  # RFC 3550 A.1
+INTERVAL_MS = 10000  # a new interval is triggered by the first packet more than this after the last trigger
+INTERVAL_LAG_PACKETS = 20  # ... and scored this many packets later
 FINAL_INTERVAL_MIN_MS = 1000  # the closing interval is scored only if this much packet time passed
 NO_MOS = 45  # 4.5: a stream with no scored interval
+
+
+def _kernel():
+    """The compiled loop, imported on first use: numba costs ~100 MB of memory in every process that
+    loads it, and web processes read RTP (media) without ever scoring it."""
+    from . import playout_kernel
+
+    return playout_kernel
 
 
 class Score:
@@ -60,6 +76,7 @@ class StreamPlayout:
     The packet loop is playout_kernel.run_chunk; its state arrays are kept here between chunks."""
 
     def __init__(self, clock_rate=8000):
+        self.k = _kernel()
         self.clock_khz = max(1, clock_rate // 1000)
         self.ptime = None
         self.st = self._sl = self.fixed = self.adapt = self.hring = self.hsort = None  # on the first chunk
@@ -73,10 +90,10 @@ class StreamPlayout:
             return
         if self.ptime is None:
             self.ptime = min(max(int(ptime_hint or 20), 1), 1000)
-            self.st, self._sl, self.fixed, self.adapt, self.hring, self.hsort = kernel.new_state(self.ptime)
+            self.st, self._sl, self.fixed, self.adapt, self.hring, self.hsort = self.k.new_state(self.ptime)
         arrival_us = np.rint(np.asarray(arrival, dtype=np.float64) * 1e6).astype(np.int64)
         events = np.zeros((len(arrival_us) // INTERVAL_LAG_PACKETS + 2, 8), dtype=np.int64)
-        n = kernel.run_chunk(arrival_us, np.asarray(seq, dtype=np.int64), np.asarray(ts, dtype=np.int64),
+        n = self.k.run_chunk(arrival_us, np.asarray(seq, dtype=np.int64), np.asarray(ts, dtype=np.int64),
                              np.asarray(b1, dtype=np.int64), np.asarray(voice, dtype=np.bool_), self.ptime,
                              self.clock_khz, self.st, self._sl, self.fixed, self.adapt, self.hring, self.hsort,
                              events)  # fmt: skip
@@ -87,7 +104,7 @@ class StreamPlayout:
         now_ms, totals = int(row[0]), row[1:]
         delta = (totals - self.mark).tolist()
         self.mark = totals.copy()
-        t_new = now_ms - int(self.st[kernel.K_FIRST_MS])
+        t_new = now_ms - int(self.st[self.k.K_FIRST_MS])
         for k, score in enumerate(self.scores):
             score.close_interval(delta[1 + 2 * k], delta[2 + 2 * k], delta[0], t_new)
 
@@ -95,14 +112,14 @@ class StreamPlayout:
     def finish(self):
         """Score the closing interval (once); call before reading the MOS figures."""
         st = self.st
-        if st is None or not st[kernel.K_SEEN]:
+        if st is None or not st[self.k.K_SEEN]:
             return
-        last_ms = int(st[kernel.K_LAST_MS])
-        if last_ms - int(st[kernel.K_LAST_EVAL]) > FINAL_INTERVAL_MIN_MS:
+        last_ms = int(st[self.k.K_LAST_MS])
+        if last_ms - int(st[self.k.K_LAST_EVAL]) > FINAL_INTERVAL_MIN_MS:
             row = np.zeros(8, dtype=np.int64)
-            kernel.event_row(st, row, last_ms)
+            self.k.event_row(st, row, last_ms)
             self._close(row)
-        st[kernel.K_LAST_EVAL] = last_ms
+        st[self.k.K_LAST_EVAL] = last_ms
 
     def mos_mult10(self, k):
         """(call value, worst interval) x10 of buffer k (0 f1, 1 f2, 2 adapt), as the sniffer stores them."""
@@ -114,7 +131,7 @@ class StreamPlayout:
     @property
     def received(self):
         """Packets counted by sequence validation (after probation): the loss ratio's denominator."""
-        return 0 if self.st is None else int(self.st[kernel.V_RECEIVED])
+        return 0 if self.st is None else int(self.st[self.k.V_RECEIVED])
 
     @property
     def received_column(self):
@@ -124,13 +141,13 @@ class StreamPlayout:
     @property
     def lost(self):
         st = self.st
-        if st is None or not st[kernel.V_SEEN] or st[kernel.V_PROB]:
+        if st is None or not st[self.k.V_SEEN] or st[self.k.V_PROB]:
             return 0
-        return int(st[kernel.V_CYCLES] + st[kernel.V_MAX] - st[kernel.V_BASE] + 1 - st[kernel.V_RECEIVED])
+        return int(st[self.k.V_CYCLES] + st[self.k.V_MAX] - st[self.k.V_BASE] + 1 - st[self.k.V_RECEIVED])
 
     @property
     def reordered(self):
-        return 0 if self.st is None else int(self.st[kernel.V_REORD])
+        return 0 if self.st is None else int(self.st[self.k.V_REORD])
 
     @property
     def sl(self):

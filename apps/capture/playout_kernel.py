@@ -11,6 +11,28 @@ booked losses and StreamPlayout scores them.
 import numpy as np
 from numba import njit
 
+from .playout import (
+    ADAPT_MAX_CONTIG_INTERP,
+    ADAPT_MAX_MS,
+    ADAPT_RESYNC,
+    ADAPT_TARGET_EXTRA,
+    ADJUST_DELAY,
+    DROP_PCT,
+    F1_MS,
+    F1_RESYNC,
+    F2_MS,
+    F2_RESYNC,
+    HISTORY,
+    IGNORE_BURST_FROM,
+    INTERVAL_LAG_PACKETS,
+    INTERVAL_MS,
+    MAX_DROPOUT,
+    MAX_MISORDER,
+    MAXBUF,
+    MIN_SEQUENTIAL,
+    SEQ_MOD,
+)
+
 # ---------------------------------------------------------------- layout of the scalar state `st`
 # sequence validation
 V_SEEN, V_MAX, V_PROB, V_RECEIVED, V_BASE, V_CYCLES, V_REORD, V_BAD = range(8)
@@ -26,19 +48,9 @@ A_COUNT, A_HN, A_HPOS, A_CURRENT, A_TARGET, A_SILENCE, A_MIN, A_JITTER = 9, 10, 
 A_LAST_DELAY, A_DISCONT, A_OFFSET, A_NEXT_VOICE, A_LAST_VOICE_MS, A_LAST_ADJUST, A_CONTIG = 17, 18, 19, 20, 21, 22, 23
 NSTATE = L0 + 3 * NL
 
-F1_MS, F1_RESYNC = 50, 100  # fixed buffer of mos_f1: size, resync threshold (ms)
-F2_MS, F2_RESYNC = 200, 200  # fixed buffer of mos_f2
 FRAMES_SPARE = 16  # room above what a buffer's own checks let it hold (a put beyond it is dropped)
-HISTORY = 500
 OK, DROP, INTERP, NOFRAME = 0, 1, 2, 3
 LONGMAX = 1 << 62
-IGNORE_BURST_FROM = 1024
-MIN_SEQUENTIAL = 2
-MAX_DROPOUT, MAX_MISORDER, SEQ_MOD = 3000, 100, 65536
-INTERVAL_MS = 10000  # a new interval is triggered by the first packet more than this after the last trigger
-INTERVAL_LAG_PACKETS = 20  # ... and scored this many packets later
-ADAPT_MAX_MS, ADAPT_RESYNC, ADAPT_MAX_CONTIG_INTERP, ADAPT_TARGET_EXTRA = 500, 500, 10, 40
-ADJUST_DELAY, DROP_PCT, MAXBUF = 40, 3, 20
 
 
 def new_state(ptime):
