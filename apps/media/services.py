@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.actor import actor_from_ids
 from apps.core.exceptions import AppError, InvalidInput
 from apps.core.values import truthy
+from apps.users.actor import actor_from_ids
 
 from .access import MediaFile, require_audio_download, require_pcap
 from .bundle import zip_bundle_write
