@@ -9,6 +9,8 @@ from array import array
 
 import numpy as np
 
+from apps.core import quality
+
 from . import metrics
 
 CHUNK_MAX = 2048
@@ -150,7 +152,7 @@ class StreamStats:
         total = weight_sum = 0.0
         worst = 4.5
         for i, (lost, bursts, received) in sorted(acc.items()):
-            mos = metrics.mos_from_interval(lost, bursts, received)
+            mos = quality.mos_from_interval(lost, bursts, received)
             if i == last:
                 dur = max(0.001, (self.last_arrival - self.first_arrival) - i * metrics.MOS_INTERVAL_S)
             else:

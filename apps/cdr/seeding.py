@@ -10,7 +10,7 @@ import datetime as dt
 
 import numpy as np
 
-from apps.capture.metrics import mos_from_interval
+from apps.core.quality import mos_from_interval
 
 HOUR_WEIGHTS = np.array(
     [1, 1, 1, 1, 1, 2, 4, 8, 14, 18, 19, 18, 15, 16, 18, 18, 16, 12, 8, 6, 4, 3, 2, 1],
@@ -67,7 +67,7 @@ SEED_BURST = 1.5  # mean loss-burst length of seeded calls
 
 
 def seeded_mos_mult10(lost, received):
-    """Seeded MOS consistent with seeded loss, through the one MOS definition (capture metrics)."""
+    """Seeded MOS consistent with seeded loss, through the one MOS definition (core.quality)."""
     bursts = max(1, round(lost / SEED_BURST))
     return int(round(mos_from_interval(lost, bursts, received) * 10))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from apps.capture.services import capture_import_demo
 from apps.cdr.services import cdr_seed
 from apps.core.capabilities import GRANTING_FLAGS
 from apps.sensors.services import sensor_ensure_default
@@ -46,8 +47,6 @@ class Command(BaseCommand):
 
     def import_captures(self, tenant):
         """Import the public captures (idempotent: a second run adds nothing)."""
-        from apps.capture.services import capture_import_demo
-
         folder = Path(settings.VOIPMON_DEMO_CAPTURES_DIR)
         if folder.is_dir():
             summary = capture_import_demo(tenant=tenant, folder=folder)
