@@ -10,6 +10,7 @@ from array import array
 import numpy as np
 
 from apps.core import quality
+from apps.core.codecs import clock_rate
 
 from . import metrics
 
@@ -208,8 +209,6 @@ class RtpFlow:
 
 
 def _clock_lookup(rtpmap):
-    from .codecs import clock_rate
-
     cache = {}
 
     def clock_of_pt(pt):

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from apps.cdr.codecs import codec_name
 from apps.cdr.selectors import cdr_group_stats, cdr_search, cdr_streams
+from apps.core.codecs import codec_name
 from apps.core.exceptions import Forbidden, InvalidInput
 
 from ..registry import sql_module
