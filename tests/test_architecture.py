@@ -6,6 +6,7 @@ for its subclasses; `User`, `Tenant` and `TenantAuthConfig` state it themselves)
 derives from `TenantOwned` is checked from the day it is written.
 """
 
+import ast
 import re
 from functools import cache
 from pathlib import Path
@@ -130,3 +131,35 @@ def test_only_scoping_filters_by_tenant():
             if re.search(r"filter\([^)]*\btenant", line):
                 offenders.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def decorator_names(function):
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        yield target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+
+
+def test_tasks_are_the_thin_outer_edge():
+    """A tasks.py imports no app code at module level; each task is `*_task` and imports its service inside."""
+    offenders = []
+    for path in APPS.rglob("tasks.py"):
+        rel = path.relative_to(REPO)
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("apps.")):
+                offenders.append(f"{rel}:{node.lineno}: module-level import of {node.module or '.'}")
+            if isinstance(node, ast.FunctionDef) and {"shared_task", "task"} & set(decorator_names(node)):
+                if not node.name.endswith("_task"):
+                    offenders.append(f"{rel}:{node.lineno}: task {node.name} is not named *_task")
+    assert offenders == [], "\n".join(offenders)
+
+
+def test_services_import_their_tasks_at_the_top():
+    offenders = []
+    for path in APPS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.ImportFrom) and (inner.module or "").split(".")[-1] == "tasks":
+                        offenders.append(f"{path.relative_to(REPO)}:{inner.lineno}: tasks imported inside {node.name}")
+    assert offenders == [], "\n".join(offenders)

@@ -25,6 +25,7 @@ from apps.sensors.models import Sensor
 
 from .analyzer import CaptureError, analyze_capture
 from .models import CaptureSettings, CaptureUpload, SipMessageCount
+from .tasks import capture_upload_process_task
 
 log = logging.getLogger(__name__)
 
@@ -180,9 +181,7 @@ def capture_upload_create(*, actor, uploaded, id_sensor):
         size=uploaded.size,
         created_by_id=actor.user_id,
     )
-    from .tasks import capture_upload_run
-
-    transaction.on_commit(lambda: capture_upload_run.delay(upload.pk))
+    transaction.on_commit(lambda: capture_upload_process_task.delay(upload.pk))
     return upload
 
 
