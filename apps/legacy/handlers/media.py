@@ -55,11 +55,12 @@ def call_from(actor, options, *, allow_list=False):
 @legacy_task("getPCAP", flag="can_pcap")
 def get_pcap(*, actor, params, fields):
     options = media_options(params, fields, PCAP_KEYS)
+    interval = seconds_or_none(options, "cidInterval")  # a bad value is refused before the call is looked up
     media = pcap_file(
         actor=actor,
         cdr=call_from(actor, options),
         sip_only=switch(options, "disable_rtp"),
-        interval=seconds_or_none(options, "cidInterval"),
+        interval=interval,
         merge=switch(options, "cidMerge"),
         as_zip=switch(options, "zip"),
     )
