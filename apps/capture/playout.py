@@ -29,7 +29,7 @@ Where the method, not the data, makes us differ from the sniffer is in docs/deci
 
 import numpy as np
 
-from .metrics import mos_from_interval
+from apps.core.quality import mos_from_interval
 
 # the method's parameters (sniffer defaults); playout_kernel compiles them in
 F1_MS, F1_RESYNC = 50, 100  # fixed buffer of mos_f1: size, resync threshold (ms)

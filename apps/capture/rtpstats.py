@@ -9,6 +9,8 @@ from array import array
 
 import numpy as np
 
+from apps.core.codecs import clock_rate
+
 from . import metrics
 from .playout import StreamPlayout
 
@@ -165,8 +167,6 @@ class RtpFlow:
 
 
 def _clock_lookup(rtpmap):
-    from .codecs import clock_rate
-
     cache = {}
 
     def clock_of_pt(pt):

@@ -12,7 +12,7 @@ from collections import deque
 
 import numpy as np
 
-from apps.capture.metrics import mos_from_interval
+from apps.core.quality import mos_from_interval
 
 F1_MS, F1_RESYNC = 50, 100
 F2_MS, F2_RESYNC = 200, 200
