@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.accounts.views_home import home_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("voipmon.api_router")),
@@ -10,4 +12,5 @@ urlpatterns = [
     path("accounts/sso/", include("apps.accounts.sso_urls")),  # namespace "social", as social-auth expects
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.legacy.urls")),
+    path("", home_view, name="home"),
 ]

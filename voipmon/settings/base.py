@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc files served locally, no CDN
     "django_celery_beat",
     "apps.core",
     "apps.tenants",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.accounts.navigation.navigation",
             ],
         },
     },
@@ -163,6 +165,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": VOIPMON_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
+    # Swagger UI and ReDoc from our own static files (drf-spectacular-sidecar): nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # voipmon's own settings
