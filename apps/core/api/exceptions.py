@@ -17,12 +17,12 @@ def api_exception_handler(exc, context):
     if database_unavailable(exc):
         log.warning("database unavailable during %s: %s", context["request"].path, exc)
         exc = database_unavailable_error()
-        set_rollback()
     elif storage_full(exc):
         log.warning("storage full during %s: %s", context["request"].path, exc)
         exc = storage_full_error(exc)
-        set_rollback()
     if isinstance(exc, AppError):
+        if exc.status >= 500:
+            set_rollback()  # a fault (database lost, queue down, disk full): nothing of the request is kept
         headers = {"Retry-After": "1"} if exc.status == 429 else {"Retry-After": "5"} if exc.status == 503 else None
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status, headers=headers)
     return exception_handler(exc, context)
