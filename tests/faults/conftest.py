@@ -9,7 +9,6 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.celery_worker import reset_pools
@@ -109,7 +108,15 @@ class WorkerProcess:
 
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "voipmon", "worker", "-P", "solo", "-c", "1", "-l", "warning"]
-            + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", "celery", "-n", f"fault{self.kills}@%h"],
+            + [
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-Q",
+                "celery",
+                "-n",
+                f"fault{self.kills}@%h",
+            ],
             cwd=REPO,
             env=self.env,
         )

@@ -55,7 +55,19 @@ class PrivateRedis:
     def start(self):
         exe = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.process = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir],
+            [
+                exe,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -109,7 +121,9 @@ class PrivatePostgres:
 
     def _ctl(self, action, *extra):
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off -c full_page_writes=off"
-        return self._run(pg_bin("pg_ctl"), action, "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", options, *extra)
+        return self._run(
+            pg_bin("pg_ctl"), action, "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", options, *extra
+        )
 
     def start(self):
         self._ctl("start")
