@@ -74,7 +74,9 @@ def private_stack(tmp_path_factory):
         seed = json.loads(seeded.strip().splitlines()[-1])
         server = Gunicorn(env)
         server.start()
-        yield SimpleNamespace(pg=pg, redis=redis, server=server, media=media, env=env, user="opsuser", **seed)
+        yield SimpleNamespace(
+            pg=pg, redis=redis, server=server, media=media, env=env, user="opsuser", password=PASSWORD, **seed
+        )
     finally:
         if server:
             server.stop()
