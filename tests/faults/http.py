@@ -34,10 +34,14 @@ def rest_post_json(stack, path, body):
 
 def rest_post_file(stack, path, fields, name, content):
     boundary = "----voipmonfaults"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: application/vnd.tcpdump.pcap\r\n\r\n".encode() + content + b"\r\n"
+        "Content-Type: application/vnd.tcpdump.pcap\r\n\r\n".encode()
+        + content
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     headers = {"Authorization": f"Token {stack.token}", "Content-Type": f"multipart/form-data; boundary={boundary}"}
