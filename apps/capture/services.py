@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
 from apps.core.exceptions import AppError, InvalidInput, StorageFull
 from apps.core.faults import storage_full, storage_full_error
-from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish
+from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
 from apps.core.queueing import task_enqueue
 from apps.core.storage import storage_save
 from apps.sensors.models import Sensor
@@ -262,3 +262,10 @@ def capture_upload_process(*, upload_id):
     job_finish(model=CaptureUpload, pk=upload_id, attempt=attempt, **finish)
     return finish["status"]
 
+
+
+def capture_uploads_requeue() -> int:
+    """Queue again the uploads whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
+    from .tasks import capture_upload_run
+
+    return jobs_requeue(model=CaptureUpload, task=capture_upload_run)

@@ -12,3 +12,10 @@ def capture_upload_run(self, upload_id):
     if outcome in (BUSY, MISSING) and not self.app.conf.task_always_eager:
         raise self.retry(countdown=job_retry_countdown(outcome))
     return outcome
+
+
+@shared_task(name="capture.uploads_requeue")
+def capture_uploads_requeue_task():
+    from .services import capture_uploads_requeue
+
+    return capture_uploads_requeue()

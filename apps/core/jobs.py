@@ -74,3 +74,20 @@ class JobHeartbeat:
 def job_retry_countdown(outcome):
     """Seconds before a task whose job was MISSING (not committed yet) or BUSY (a live run) looks again."""
     return 1 if outcome == MISSING else max(1, min(30, settings.VOIPMON_JOB_LEASE_SECONDS // 2))
+
+
+def jobs_requeue(*, model, task, now=None, limit=200) -> int:
+    """Publish again the jobs whose message may be gone: queued for longer than
+    VOIPMON_JOB_REQUEUE_SECONDS (a Redis restarted without persistence loses its queue) or running with
+    a heartbeat silent for longer than the lease (a lost worker; its own message only returns after the
+    visibility timeout). A duplicate message is harmless: the claim runs a job once. Run by beat."""
+    now = now or timezone.now()
+    queued_before = now - dt.timedelta(seconds=settings.VOIPMON_JOB_REQUEUE_SECONDS)
+    silent_before = now - dt.timedelta(seconds=settings.VOIPMON_JOB_LEASE_SECONDS)
+    stale = model.objects.filter(status=QUEUED, created_at__lt=queued_before) | model.objects.filter(
+        status=RUNNING, heartbeat_at__lt=silent_before
+    )
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        task.apply_async(args=(pk,), retry=True)
+    return len(ids)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.core.actor import actor_from_ids
 from apps.core.exceptions import AppError, InvalidInput
 from apps.core.faults import storage_full, storage_full_error
-from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish
+from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
 from apps.core.queueing import task_enqueue
 from apps.core.storage import storage_save
 from apps.core.values import truthy
@@ -182,3 +182,10 @@ def exports_purge(*, now=None) -> int:
         export_expire(job=job)
         count += 1
     return count
+
+
+def exports_requeue() -> int:
+    """Queue again the exports whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
+    from .tasks import export_run
+
+    return jobs_requeue(model=ExportJob, task=export_run)

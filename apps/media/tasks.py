@@ -19,3 +19,10 @@ def exports_purge_run():
     from .services import exports_purge
 
     return exports_purge()
+
+
+@shared_task(name="media.exports_requeue")
+def exports_requeue_task():
+    from .services import exports_requeue
+
+    return exports_requeue()

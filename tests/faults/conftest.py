@@ -108,6 +108,7 @@ class WorkerProcess:
     def start(self):
         from voipmon.celery import app
 
+        reset_pools(app)  # connections of this process to a Redis a test restarted are dead
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "voipmon", "worker", "-P", "solo", "-c", "1", "-l", "warning"]
             + [
@@ -154,6 +155,7 @@ def killable_worker(transactional_db, settings, tmp_path):
     app.conf.update(broker_url=redis.url(0), task_always_eager=False)
     reset_pools(app)
     worker = WorkerProcess(redis.url(0), settings.MEDIA_ROOT)
+    worker.redis = redis
     try:
         worker.start()
         yield worker

@@ -90,3 +90,33 @@ def test_export_killed_midway_finishes_after_restart_with_one_whole_zip(killable
     exports = Path(killable_worker.env["VOIPMON_MEDIA_ROOT"]) / "exports"
     assert [p.name for p in exports.rglob("*") if p.is_file()] == [f"{final['id']}-2.zip"]
     assert ExportJob.objects.get(pk=final["id"]).attempts == 2
+
+
+def test_an_upload_lost_with_a_restarted_redis_is_queued_again_and_runs_once(killable_worker, tenant_a, settings):
+    """Redis restarted without persistence loses the queue; beat's requeue publishes the job again."""
+    import redis
+
+    from apps.capture.services import capture_uploads_requeue
+    from tests.capture.reference import capture_path
+
+    killable_worker.stop()  # no worker for now: the message waits in Redis
+    client = client_of(tenant_a)
+    capture = capture_path("sip_dtmf_rfc2833_via_proxy")
+    upload = SimpleUploadedFile(capture.name, capture.read_bytes())
+    created = client.post("/api/v1/captures/", {"file": upload, "id_sensor": 1}, format="multipart")
+    assert created.status_code == 202
+    queue = redis.Redis.from_url(killable_worker.redis.url(0))
+    assert queue.llen("celery") == 1
+    killable_worker.redis.kill()
+    killable_worker.redis.start()
+    assert queue.llen("celery") == 0  # the message is gone with the restart
+
+    killable_worker.start()
+    url = f"/api/v1/captures/{created.json()['id']}/"
+    assert job_state(client, url)["status"] == "queued"
+    settings.VOIPMON_JOB_REQUEUE_SECONDS = 0
+    assert capture_uploads_requeue() == 1
+    final = wait_until(lambda: (s := job_state(client, url))["status"] in ("done", "failed") and s, 60, 0.2, "done")
+    assert final["status"] == "done" and final["summary"]["imported"] == 2, final
+    assert capture_uploads_requeue() == 0  # a finished job is never queued again
+    assert Cdr.objects.filter(tenant=tenant_a).count() == 2

@@ -238,6 +238,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A running job writes a heartbeat; one silent for this long is taken over by its redelivered message.
 VOIPMON_JOB_LEASE_SECONDS = int(env("VOIPMON_JOB_LEASE_SECONDS", "120"))
 VOIPMON_JOB_MAX_ATTEMPTS = int(env("VOIPMON_JOB_MAX_ATTEMPTS", "3"))
+# Beat publishes again what is queued longer than this (a Redis restarted without persistence loses its queue).
+VOIPMON_JOB_REQUEUE_SECONDS = int(env("VOIPMON_JOB_REQUEUE_SECONDS", "900"))
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "capture-uploads-requeue": {"task": "capture.uploads_requeue", "schedule": 60.0},
+    "media-exports-requeue": {"task": "media.exports_requeue", "schedule": 60.0},
+}
 if env("REDIS_CACHE_URL"):
     CACHES["default"]["BACKEND"] = "apps.core.cache.ResilientRedisCache"
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1}
