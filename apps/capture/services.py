@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
 from apps.core.exceptions import AppError, InvalidInput, StorageFull
-from apps.core.faults import storage_full, storage_full_error
+from apps.core.faults import database_unavailable, storage_full, storage_full_error
 from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
 from apps.core.queueing import task_enqueue
 from apps.core.storage import storage_save
@@ -253,7 +253,9 @@ def capture_upload_process(*, upload_id):
         )
     except AppError as exc:
         finish = {"status": CaptureUpload.FAILED, "error": exc.message}
-    except Exception:
+    except Exception as exc:
+        if database_unavailable(exc):
+            raise  # the database went away: the task resumes the job once it is back
         log.exception("capture upload %s failed", upload_id)
         finish = {"status": CaptureUpload.FAILED, "error": _("The import failed; the server log has the details.")}
     else:

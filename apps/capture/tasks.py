@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from apps.core.jobs import BUSY, MISSING, job_retry_countdown
+from apps.core.jobs import job_task_run
 
 
 @shared_task(name="capture.upload_run", bind=True, max_retries=120)
@@ -8,10 +8,7 @@ def capture_upload_run(self, upload_id):
     """Acked only when done: a worker killed here gets the upload delivered again (docs/operations.md)."""
     from .services import capture_upload_process
 
-    outcome = capture_upload_process(upload_id=upload_id)
-    if outcome in (BUSY, MISSING) and not self.app.conf.task_always_eager:
-        raise self.retry(countdown=job_retry_countdown(outcome))
-    return outcome
+    return job_task_run(self, lambda pk: capture_upload_process(upload_id=pk), upload_id)
 
 
 @shared_task(name="capture.uploads_requeue")

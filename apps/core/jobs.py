@@ -19,6 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .faults import database_unavailable
+
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 CLAIMED, FINISHED, BUSY, MISSING = "claimed", "finished", "busy", "missing"
 
@@ -74,6 +76,25 @@ class JobHeartbeat:
 def job_retry_countdown(outcome):
     """Seconds before a task whose job was MISSING (not committed yet) or BUSY (a live run) looks again."""
     return 1 if outcome == MISSING else max(1, min(30, settings.VOIPMON_JOB_LEASE_SECONDS // 2))
+
+
+DATABASE_RETRY_SECONDS = 5
+
+
+def job_task_run(task, process, pk):
+    """The body of a job's Celery task: run `process(pk)`; come back later when the job is not committed
+    yet, held by a live run, or when the database went away under it (restarting: the job is resumed,
+    not failed, and the run after it takes over once the lease has run out)."""
+    eager = task.app.conf.task_always_eager
+    try:
+        outcome = process(pk)
+    except Exception as exc:
+        if eager or not database_unavailable(exc):
+            raise
+        raise task.retry(countdown=DATABASE_RETRY_SECONDS, exc=exc) from None
+    if outcome in (BUSY, MISSING) and not eager:
+        raise task.retry(countdown=job_retry_countdown(outcome))
+    return outcome
 
 
 def jobs_requeue(*, model, task, now=None, limit=200) -> int:

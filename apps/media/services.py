@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.actor import actor_from_ids
 from apps.core.exceptions import AppError, InvalidInput
-from apps.core.faults import storage_full, storage_full_error
+from apps.core.faults import database_unavailable, storage_full, storage_full_error
 from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
 from apps.core.queueing import task_enqueue
 from apps.core.storage import storage_save
@@ -139,6 +139,8 @@ def export_process(*, job_id):
     except AppError as exc:
         finish = {"status": ExportJob.FAILED, "error": exc.message}
     except Exception as exc:
+        if database_unavailable(exc):
+            raise  # the database went away: the task resumes the job once it is back
         if storage_full(exc):  # the temporary zip did not fit
             finish = {"status": ExportJob.FAILED, "error": storage_full_error(exc).message}
         else:

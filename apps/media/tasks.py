@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from apps.core.jobs import BUSY, MISSING, job_retry_countdown
+from apps.core.jobs import job_task_run
 
 
 @shared_task(name="media.export_run", bind=True, max_retries=120)
@@ -8,10 +8,7 @@ def export_run(self, job_id):
     """Acked only when done: a worker killed here gets the export delivered again (docs/operations.md)."""
     from .services import export_process
 
-    outcome = export_process(job_id=job_id)
-    if outcome in (BUSY, MISSING) and not self.app.conf.task_always_eager:
-        raise self.retry(countdown=job_retry_countdown(outcome))
-    return outcome
+    return job_task_run(self, lambda pk: export_process(job_id=pk), job_id)
 
 
 @shared_task(name="media.exports_purge")

@@ -84,26 +84,36 @@ def private_stack(tmp_path_factory):
         pg.destroy()
 
 
-class WorkerProcess:
-    """`celery worker -P solo` on a private Redis: the task runs in this very process, so SIGKILL stops it
-    mid-job. Short visibility timeout and lease, so the killed job's message comes back within seconds."""
+FAST_RECOVERY = {
+    # the killed job's message comes back within seconds, and its silent heartbeat is stale after 2 s
+    "VOIPMON_CELERY_VISIBILITY_TIMEOUT": "3",
+    "VOIPMON_CELERY_RESTORE_INTERVAL": "1",
+    "VOIPMON_JOB_LEASE_SECONDS": "2",
+}
 
-    def __init__(self, broker_url, media_root):
+
+class WorkerProcess:
+    """`celery worker -P solo`: the task runs in this very process, so SIGKILL stops it mid-job."""
+
+    def __init__(self, env, ping=True):
+        self.env = {**env, **FAST_RECOVERY}
+        self.ping = ping
+        self.process = None
+        self.kills = 0
+
+    @classmethod
+    def on_test_database(cls, broker_url, media_root):
         db = connection.settings_dict
-        self.env = {
+        database_url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        env = {
             **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}",
+            "DATABASE_URL": f"{database_url}/{db['NAME']}",
             "CELERY_BROKER_URL": broker_url,
             "DJANGO_SETTINGS_MODULE": "voipmon.settings.test",
             "VOIPMON_CELERY_WORKER": "1",
             "VOIPMON_MEDIA_ROOT": str(media_root),
-            "VOIPMON_CELERY_VISIBILITY_TIMEOUT": "3",
-            "VOIPMON_CELERY_RESTORE_INTERVAL": "1",
-            "VOIPMON_JOB_LEASE_SECONDS": "2",
         }
-        self.process = None
-        self.kills = 0
+        return cls(env)
 
     def start(self):
         from voipmon.celery import app
@@ -123,7 +133,8 @@ class WorkerProcess:
             cwd=REPO,
             env=self.env,
         )
-        wait_until(lambda: app.control.ping(timeout=0.5) or self.process.poll() is not None, 30, 0, "worker ping")
+        if self.ping:
+            wait_until(lambda: app.control.ping(timeout=0.5) or self.process.poll() is not None, 30, 0, "worker ping")
         assert self.process.poll() is None, "the Celery worker exited at start"
 
     def kill(self):
@@ -154,7 +165,7 @@ def killable_worker(transactional_db, settings, tmp_path):
     redis.start()
     app.conf.update(broker_url=redis.url(0), task_always_eager=False)
     reset_pools(app)
-    worker = WorkerProcess(redis.url(0), settings.MEDIA_ROOT)
+    worker = WorkerProcess.on_test_database(redis.url(0), settings.MEDIA_ROOT)
     worker.redis = redis
     try:
         worker.start()

@@ -6,11 +6,16 @@ PostgreSQL pass only: the fault is a database server restarting; the embedded SQ
 """
 
 import threading
+from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 
-from .http import legacy, request, rest_get
+from .checks import assert_calls_whole, capture_of
+from .conftest import WorkerProcess
+from .http import legacy, request, rest_get, rest_post_file
+from .procs import wait_until
 
 pytestmark = pytest.mark.postgres
 SEARCH = {"startTime": "2000-01-01"}
@@ -98,3 +103,45 @@ def test_while_the_database_is_down_requests_get_503_and_service_resumes_when_it
     finally:
         stack.pg.start()
     assert_service_answers(stack, 4)
+
+
+def stored_calls(stack):
+    with psycopg.connect(stack.pg.url()) as db:
+        rows = db.execute("SELECT callid, pcap_sip, pcap_full FROM cdr_cdr").fetchall()
+    return [SimpleNamespace(callid=c, pcap_sip=s, pcap_full=f) for c, s, f in rows]
+
+
+def bench_calls(stack):
+    return [c for c in stored_calls(stack) if c.callid.startswith("bench-")]
+
+
+def test_an_import_cut_by_a_restart_is_resumed_with_every_call_once(private_stack, tmp_path):
+    """The worker's import loses its database in the middle: the job is resumed, not failed."""
+    stack, calls = private_stack, 150
+    worker = WorkerProcess(stack.env, ping=False)
+    worker.start()
+    try:
+        capture = capture_of(tmp_path / "calls.pcap", calls)
+        created = rest_post_file(stack, "/api/v1/captures/", {"id_sensor": "1"}, "calls.pcap", capture.read_bytes())
+        assert created.status == 202, created.body[:500]
+        wait_until(lambda: len(bench_calls(stack)) >= 10, 120, 0.01, "first calls stored")
+        stack.pg.restart()
+        assert len(bench_calls(stack)) < calls  # the restart did cut the import
+
+        url = f"/api/v1/captures/{created.json()['id']}/"
+        final = wait_until(
+            lambda: (s := rest_get(stack, url)).status == 200 and s.json()["status"] in ("done", "failed") and s.json(),
+            120,
+            0.2,
+            "done",
+        )
+        assert final["status"] == "done", final
+        assert final["summary"]["imported"] + final["summary"]["duplicates"] == calls
+        found = bench_calls(stack)
+        assert sorted(c.callid.split("@")[0] for c in found) == sorted(f"bench-{i}" for i in range(calls))
+        assert_calls_whole(stored_calls(stack), Path(stack.media))
+        with psycopg.connect(stack.pg.url()) as db:
+            sql = "SELECT attempts FROM capture_captureupload WHERE id = %s"
+            assert db.execute(sql, (created.json()["id"],)).fetchone()[0] == 2  # cut, then resumed
+    finally:
+        worker.stop()
