@@ -14,14 +14,12 @@ def storage_save(name, content, *, replace=False, detail="") -> str:
     returns the stored name. On any failure the partial file is gone; a full disk raises StorageFull."""
     if replace:
         default_storage.delete(name)
-        ours = True
     else:
-        ours = not default_storage.exists(name)
+        name = default_storage.get_available_name(name)  # a free name, so a partial file there is ours
     try:
         return default_storage.save(name, content)
     except BaseException as exc:
-        if ours:
-            default_storage.delete(name)
+        default_storage.delete(name)
         if storage_full(exc):
             raise storage_full_error(exc, detail) from None
         raise
