@@ -51,3 +51,12 @@ def rest_post_file(stack, path, fields, name, content):
 def legacy(stack, task, params=None):
     query = {"task": task, "user": stack.user, "password": stack.password, "params": json.dumps(params or {})}
     return request(f"{stack.server.base}/php/api.php?{urllib.parse.urlencode(query)}")
+
+
+def call_ids(stack):
+    """The oracle for what the searches must find: every call id, read from the database with plain SQL
+    (other tests add calls to the shared private stack)."""
+    import psycopg
+
+    with psycopg.connect(stack.pg.url()) as db:
+        return sorted(row[0] for row in db.execute("SELECT id FROM cdr_cdr"))

