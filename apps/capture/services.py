@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
+from apps.core.actor import system_actor
 from apps.core.exceptions import AppError, InvalidInput, StorageFull
 from apps.core.faults import database_unavailable, storage_full, storage_full_error
 from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
@@ -32,6 +33,7 @@ from apps.sensors.models import Sensor
 
 from .analyzer import CaptureError, analyze_capture
 from .models import CaptureSettings, CaptureUpload, SipMessageCount
+from .tasks import capture_upload_process_task
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def cdr_values(fields):
 
 
 def capture_settings_for(tenant):
-    return CaptureSettings.objects.filter(tenant=tenant).first()
+    return CaptureSettings.objects.visible_to(system_actor(tenant)).first()
 
 
 def call_store(*, tenant, id_sensor, call):
@@ -67,8 +69,8 @@ def call_store(*, tenant, id_sensor, call):
     values = cdr_values(call.fields)
     values["id_sensor"] = id_sensor
     values["custom_headers"] = call.custom_headers or {}
-    key = {"tenant": tenant, "id_sensor": id_sensor, "callid": values["callid"], "calldate": values["calldate"]}
-    if Cdr.objects.filter(**key).exists():
+    key = {"id_sensor": id_sensor, "callid": values["callid"], "calldate": values["calldate"]}
+    if Cdr.objects.visible_to(system_actor(tenant)).filter(**key).exists():
         return None
     saved = []
     try:
@@ -107,13 +109,12 @@ def call_file_stem(*, tenant, id_sensor, callid, calldate):
 
 
 def sip_counts_store(*, tenant, id_sensor, stats, day):
+    counts = SipMessageCount.objects.visible_to(system_actor(tenant))
     for method, count in stats.items():
         if method in STAT_KEYS or not isinstance(count, int) or count <= 0:
             continue
-        row, _created = SipMessageCount.objects.get_or_create(
-            tenant=tenant, id_sensor=id_sensor, day=day, method=method.upper()[:20]
-        )
-        SipMessageCount.objects.filter(pk=row.pk).update(count=models.F("count") + count)
+        row, _created = counts.get_or_create(tenant=tenant, id_sensor=id_sensor, day=day, method=method.upper()[:20])
+        counts.filter(pk=row.pk).update(count=models.F("count") + count)
 
 
 def capture_import_file(*, tenant, id_sensor, path, progress=None, heartbeat=None):
@@ -122,7 +123,7 @@ def capture_import_file(*, tenant, id_sensor, path, progress=None, heartbeat=Non
     Raises CaptureRefused when the file is not a capture (nothing written). A truncated file imports
     what it holds and says so; garbled packets are counted and skipped.
     """
-    if not Sensor.objects.filter(tenant=tenant, id_sensor=id_sensor).exists():
+    if not Sensor.objects.visible_to(system_actor(tenant)).filter(id_sensor=id_sensor).exists():
         raise InvalidInput(_("Sensor %(id)s does not exist in this tenant.") % {"id": id_sensor})
     config = capture_settings_for(tenant)
     work = tempfile.mkdtemp(prefix="voipmon-import-")
@@ -176,7 +177,7 @@ def capture_import_file(*, tenant, id_sensor, path, progress=None, heartbeat=Non
 
 def capture_import_demo(*, tenant, folder):
     """Import every public capture into the demo tenant's first sensor (idempotent)."""
-    sensor = Sensor.objects.filter(tenant=tenant).order_by("id_sensor").first()
+    sensor = Sensor.objects.visible_to(system_actor(tenant)).order_by("id_sensor").first()
     totals = {"files": 0, "imported": 0, "duplicates": 0, "refused": 0}
     for path in sorted(Path(folder).glob("*.pcap*")):
         try:
@@ -199,8 +200,6 @@ def capture_upload_create(*, actor, uploaded, id_sensor):
         raise AppError(capture_too_large_message(uploaded.size), code="too_large", status=413)
     stamp = timezone.now()
     stored = storage_save(f"uploads/{actor.tenant_id}/{stamp:%Y-%m-%d}/{uploaded.name[-100:]}", uploaded)
-    from .tasks import capture_upload_run
-
     try:
         with transaction.atomic():
             upload = CaptureUpload.objects.create(
@@ -211,7 +210,7 @@ def capture_upload_create(*, actor, uploaded, id_sensor):
                 size=uploaded.size,
                 created_by_id=actor.user_id,
             )
-            task_enqueue(capture_upload_run, upload.pk)
+            task_enqueue(capture_upload_process_task, upload.pk)
     except BaseException:
         default_storage.delete(stored)  # refused (queue down, database lost): no file without its upload
         raise
@@ -268,6 +267,4 @@ def capture_upload_process(*, upload_id):
 
 def capture_uploads_requeue() -> int:
     """Queue again the uploads whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
-    from .tasks import capture_upload_run
-
-    return jobs_requeue(model=CaptureUpload, task=capture_upload_run)
+    return jobs_requeue(model=CaptureUpload, task=capture_upload_process_task)

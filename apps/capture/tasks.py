@@ -1,10 +1,12 @@
+"""Celery's edge of the capture app: each task only calls its service (imported inside the body)."""
+
 from celery import shared_task
 
 from apps.core.jobs import job_task_run
 
 
 @shared_task(name="capture.upload_run", bind=True, max_retries=120)
-def capture_upload_run(self, upload_id):
+def capture_upload_process_task(self, upload_id):
     """Acked only when done: a worker killed here gets the upload delivered again (docs/operations.md)."""
     from .services import capture_upload_process
 

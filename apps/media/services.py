@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.actor import actor_from_ids
 from apps.core.exceptions import AppError, InvalidInput
 from apps.core.faults import database_unavailable, storage_full, storage_full_error
 from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
 from apps.core.queueing import task_enqueue
 from apps.core.storage import storage_save
 from apps.core.values import truthy
+from apps.users.actor import actor_from_ids
 
 from .access import MediaFile, require_audio_download, require_pcap
 from .bundle import zip_bundle_write
@@ -30,6 +30,7 @@ from .callfiles import ZIP_TYPE, file_chunks, pcap_bundle_entries, zip_file
 from .models import ExportJob
 from .recordings import recording_bundle_entries
 from .selectors import media_cdrs_get
+from .tasks import export_process_task
 
 log = logging.getLogger(__name__)
 FORMATS = ("wav", "ogg")
@@ -73,13 +74,11 @@ def export_create(*, actor, kind, cdr_ids, options) -> ExportJob:
     options = export_options_clean(kind, options)
     bundle_check(actor=actor, kind=kind)
     media_cdrs_get(actor=actor, cdr_ids=cdr_ids)
-    from .tasks import export_run
-
     with transaction.atomic():
         job = ExportJob.objects.create(
             tenant_id=actor.tenant_id, created_by_id=actor.user_id, kind=kind, cdr_ids=list(cdr_ids), options=options
         )
-        task_enqueue(export_run, job.pk)  # the task queue down: 503, and the job is rolled back
+        task_enqueue(export_process_task, job.pk)  # the task queue down: 503, and the job is rolled back
     return job
 
 
@@ -188,6 +187,4 @@ def exports_purge(*, now=None) -> int:
 
 def exports_requeue() -> int:
     """Queue again the exports whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
-    from .tasks import export_run
-
-    return jobs_requeue(model=ExportJob, task=export_run)
+    return jobs_requeue(model=ExportJob, task=export_process_task)

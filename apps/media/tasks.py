@@ -1,10 +1,16 @@
+"""Celery's edge of the media app: each task only calls its service (imported inside the body).
+
+The registered names (`media.export_run`, `media.exports_purge`, `media.exports_requeue`) are what
+workers and the beat schedule in settings know; they stay as they are.
+"""
+
 from celery import shared_task
 
 from apps.core.jobs import job_task_run
 
 
 @shared_task(name="media.export_run", bind=True, max_retries=120)
-def export_run(self, job_id):
+def export_process_task(self, job_id):
     """Acked only when done: a worker killed here gets the export delivered again (docs/operations.md)."""
     from .services import export_process
 
@@ -12,7 +18,7 @@ def export_run(self, job_id):
 
 
 @shared_task(name="media.exports_purge")
-def exports_purge_run():
+def exports_purge_task():
     from .services import exports_purge
 
     return exports_purge()
