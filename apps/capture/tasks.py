@@ -2,12 +2,12 @@
 
 from celery import shared_task
 
-from apps.core.jobs import job_task_run
-
 
 @shared_task(name="capture.upload_run", bind=True, max_retries=120)
 def capture_upload_process_task(self, upload_id):
     """Acked only when done: a worker killed here gets the upload delivered again (docs/operations.md)."""
+    from apps.core.jobs import job_task_run
+
     from .services import capture_upload_process
 
     return job_task_run(self, lambda pk: capture_upload_process(upload_id=pk), upload_id)

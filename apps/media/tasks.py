@@ -6,12 +6,12 @@ workers and the beat schedule in settings know; they stay as they are.
 
 from celery import shared_task
 
-from apps.core.jobs import job_task_run
-
 
 @shared_task(name="media.export_run", bind=True, max_retries=120)
 def export_process_task(self, job_id):
     """Acked only when done: a worker killed here gets the export delivered again (docs/operations.md)."""
+    from apps.core.jobs import job_task_run
+
     from .services import export_process
 
     return job_task_run(self, lambda pk: export_process(job_id=pk), job_id)
