@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from apps.capture.api.views import CaptureUploadViewSet
 from apps.cdr.api.views import CdrViewSet
 from apps.media.api.views import ExportViewSet
+from apps.reports.api.views import ReportRunViewSet, ReportScheduleViewSet, ReportViewSet
 from apps.sensors.api import SensorViewSet
 from apps.tenants.api import TenantViewSet
 from apps.users.api import TokenCreateView, UserViewSet
@@ -15,9 +16,13 @@ router.register("tenants", TenantViewSet, basename="tenant")
 router.register("users", UserViewSet, basename="user")
 router.register("sensors", SensorViewSet, basename="sensor")
 router.register("exports", ExportViewSet, basename="export")
+router.register("reports", ReportViewSet, basename="report")
+router.register("report-schedules", ReportScheduleViewSet, basename="report-schedule")
+router.register("report-runs", ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
     path("", include("apps.media.api.urls")),
+    path("", include("apps.reports.api.urls")),
     *router.urls,
 ]

@@ -135,6 +135,8 @@ class ReportSchedule(TenantOwned):
     recipient_users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     formats = models.JSONField(_("formats"), default=list, blank=True)  # png, csv, json (the HTML body always)
     enabled = models.BooleanField(_("enabled"), default=True)
+    # runs are computed with this user's view (sensors, restrictions); without one, the whole tenant's
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     periodic_task = models.OneToOneField(
         "django_celery_beat.PeriodicTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,6 +165,7 @@ class ReportRun(TenantOwned):
     status = models.CharField(max_length=8, choices=STATUSES, default=PENDING)
     error = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)  # a worker is on it until then
     files = models.JSONField(default=dict, blank=True)  # format -> storage name
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

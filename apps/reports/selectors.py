@@ -10,6 +10,7 @@ rows through the one call search (`cdr_search`), with the very same measure SQL 
 """
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db import connection
 from django.db.models import Count
@@ -20,7 +21,15 @@ from apps.cdr.selectors import cdr_search
 from apps.core.exceptions import InvalidInput, NotFound
 
 from . import metrics as metric_defs
-from .models import CallSummary, CallSummaryHour, CallSummaryPeak, ReportDefinition, ReportRun, ReportSchedule
+from .models import (
+    CallSummary,
+    CallSummaryHour,
+    CallSummaryPeak,
+    ReportDefinition,
+    ReportRun,
+    ReportSchedule,
+    ReportSettings,
+)
 from .periods import local_group_sql, local_label, offsets, whole_hour_offsets, zone_of
 from .summary_sql import measure_exprs, normalised_sql
 
@@ -79,8 +88,13 @@ def schedule_get(*, actor, schedule_id):
 
 
 def run_list(*, actor):
+    """Sent reports. A user with sensor or number restrictions sees only runs of the schedules they made
+    (those are computed with their own view); the others were computed for the whole tenant."""
     actor.require("can_reports_show_sent")
-    return ReportRun.objects.visible_to(actor).select_related("report")
+    runs = ReportRun.objects.visible_to(actor).select_related("report")
+    if actor.sensor_ids is not None or actor.restrictions:
+        runs = runs.filter(schedule__created_by_id=actor.user_id)
+    return runs
 
 
 def run_get(*, actor, run_id):
@@ -153,8 +167,8 @@ class Source:
 
     def query(self, groups, measures):
         select = ", ".join([*(f"{g} AS g{i}" for i, g in enumerate(groups)), *self.exprs(measures)])
-        group = ", ".join(groups)
-        sql = f"SELECT {select} FROM {self.from_sql} GROUP BY {group}"
+        grouping = [g for g in groups if g != "0"]  # a constant (the totals' group) is not grouped by
+        sql = f"SELECT {select} FROM {self.from_sql}" + (f" GROUP BY {', '.join(grouping)}" if grouping else "")
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             rows = cursor.fetchall()
@@ -332,3 +346,70 @@ def moment_parse(value, zone, name, *, end):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment
+
+
+def report_span_limit(*, actor):
+    """The longest span (days) a report of the actor's tenant may cover."""
+    settings_row = ReportSettings.objects.visible_to(actor).first()
+    return settings_row.max_span_days if settings_row else ReportSettings._meta.get_field("max_span_days").default
+
+
+def report_document(*, actor, report, value_from, value_to, with_hourly=False):
+    """The report for a period given as the user wrote it (dates local to the actor; errors name the problem)."""
+    start, end = report_period_parse(
+        actor=actor, value_from=value_from, value_to=value_to, limit_days=report_span_limit(actor=actor)
+    )
+    return report_compute(actor=actor, report=report, start=start, end=end, with_hourly=with_hourly)
+
+
+def report_render(*, actor, report, value_from, value_to, fmt):
+    """(bytes, content type, file name) of a report for a period given as the user wrote it."""
+    if fmt not in ("png", "json", "csv"):
+        raise InvalidInput(_("format must be png, json or csv, not %(value)s.") % {"value": str(fmt)[:20]})
+    document = report_document(
+        actor=actor, report=report, value_from=value_from, value_to=value_to, with_hourly=fmt == "png"
+    )
+    return report_output(document, report, fmt)
+
+
+OUTPUT_TYPES = {"png": "image/png", "json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html"}
+
+
+def report_output(document, report, fmt):
+    from .rendering import chart_kinds, render_csv, render_html, render_json, render_png
+
+    if fmt == "png":
+        kinds = [k for k in chart_kinds(report.charts) if k != "top" or document.get("tops")]
+        content = render_png(document, kinds or ["calls_hourly"])
+    elif fmt == "csv":
+        content = render_csv(document)
+    elif fmt == "html":
+        content = render_html(document, []).encode("utf-8")
+    else:
+        content = render_json(document)
+    name = f"{report.description}-{document['from'][:10]}".replace(" ", "_").replace("/", "_")
+    return content, OUTPUT_TYPES[fmt], f"{name}.{fmt}"
+
+
+def run_file(*, actor, run_id, fmt):
+    """A sent report's stored file: (bytes, content type, file name)."""
+    from django.core.files.storage import default_storage
+
+    run = run_get(actor=actor, run_id=run_id)
+    name = (run.files or {}).get(fmt)
+    if fmt not in OUTPUT_TYPES or not name or not default_storage.exists(name):
+        raise NotFound(_("Report run %(id)s has no %(format)s file.") % {"id": run_id, "format": str(fmt)[:20]})
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    return content, OUTPUT_TYPES[fmt], f"report-{run.pk}.{fmt}"
+
+
+def schedule_preview(*, actor, schedule):
+    """What the schedule would send for its last complete period, computed as the schedule's runs are."""
+    from django.utils import timezone
+
+    from .periods import previous_period
+
+    local = replace(actor, timezone=schedule.tenant.timezone)  # schedules run in the tenant's zone
+    start, end = previous_period(schedule.frequency, timezone.now(), zone_of(local.timezone))
+    return report_compute(actor=local, report=schedule.report, start=start, end=end, with_hourly=True)
