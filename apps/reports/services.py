@@ -64,27 +64,31 @@ def summaries_apply(*, tenant_id, ids, sign=1):
 def summaries_rebuild(*, tenant, start=None, end=None, progress=None):
     """Recompute the tenant's summaries from its calls, one UTC day at a time (each day in one transaction).
 
-    Without `start` / `end`, from the first to the last stored call. The range is widened to whole days so
-    every bucket it touches is rebuilt whole. `progress(done, total)` after each day. Returns days rebuilt.
+    Without `start` / `end`, every day. Only days that hold calls or summary rows are visited, each whole,
+    so every bucket it touches is rebuilt whole. `progress(done, total)` after each day. Returns days rebuilt.
     """
-    calls = Cdr.objects.filter(tenant=tenant)
-    if start is None or end is None:
-        first = calls.order_by("calldate").values_list("calldate", flat=True).first()
-        last = calls.order_by("-calldate").values_list("calldate", flat=True).first()
-        if first is None:
-            return 0
-        start = start or first
-        end = end or last + dt.timedelta(seconds=1)
-    day = dt.datetime.combine(start.astimezone(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
-    days = []
-    while day < end:
-        days.append(day)
-        day += dt.timedelta(days=1)
+    low = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) if start is None else start
+    high = dt.datetime(9999, 1, 1, tzinfo=dt.UTC) if end is None else end
+    days = sorted(summary_days(tenant_id=tenant.pk, start=low, end=high))
     for done, begin in enumerate(days, 1):
         summaries_rebuild_day(tenant_id=tenant.pk, begin=begin)
         if progress:
             progress(done, len(days))
     return len(days)
+
+
+def summary_days(*, tenant_id, start, end):
+    """UTC midnights of the days in [start, end) that hold calls or summary rows of the tenant."""
+    from .models import CallSummaryPeak
+
+    calls = Cdr.objects.filter(tenant_id=tenant_id, calldate__gte=start, calldate__lt=end)
+    days = set(calls.datetimes("calldate", "day", tzinfo=dt.UTC))
+    low, high = int(start.timestamp()), int(min(end, dt.datetime(9000, 1, 1, tzinfo=dt.UTC)).timestamp())
+    stored = CallSummaryPeak.objects.filter(tenant_id=tenant_id, bucket__gte=low, bucket__lt=high)
+    days |= {
+        dt.datetime.fromtimestamp(b - b % 86400, dt.UTC) for b in stored.values_list("bucket", flat=True).distinct()
+    }
+    return {dt.datetime.combine(d.date() if isinstance(d, dt.datetime) else d, dt.time(), tzinfo=dt.UTC) for d in days}
 
 
 def summaries_rebuild_day(*, tenant_id, begin):

@@ -84,7 +84,11 @@ def metrics(rows, *, span, ner=(frozenset({2, 3, 4}), frozenset({600, 603, 604, 
         "asr": pct(len(answered), calls),
         "acd": round(connected_ms / 1000 / len(answered), 3) if answered else None,
         "minutes": round(connected_ms / 60000, 3),
-        "ner": pct(len(answered) + sum(1 for r, c in zip(rows, code) if r["connect_duration"] is None and is_ner(c, ner)), calls),
+        "ner": pct(
+            len(answered)
+            + sum(1 for r, c in zip(rows, code, strict=True) if r["connect_duration"] is None and is_ner(c, ner)),
+            calls,
+        ),
         "seer": pct(sum(1 for c in code if c in (200, 480, 486, 600, 603)), calls - redirected),
         "ser": pct(sum(1 for c in code if c == 200), calls - redirected),
         "isa": pct(sum(1 for c in code if c in (408, 500, 503, 504)), calls),
