@@ -133,6 +133,13 @@ def report_validate(*, actor, data, instance=None):
     if filters is not None:
         if not isinstance(filters, dict):
             raise InvalidInput(_("filters must be an object of call search filters."))
+        from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX, CdrFilterSet
+
+        unknown = sorted(
+            k for k in filters if k not in CdrFilterSet.base_filters and not k.startswith(CUSTOM_HEADER_PREFIX)
+        )
+        if unknown:
+            raise InvalidInput(_("Unknown call filter: %(names)s") % {"names": ", ".join(unknown)})
         cdr_search(actor=actor, filters={k: str(v) for k, v in filters.items()})
     unknown = sorted(set(data.get("metrics") or []) - set(METRIC_NAMES))
     if unknown:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from apps.core.api.views import ActorMixin, ScopedModelViewSet
 from apps.core.exceptions import InvalidInput
+from apps.media.api.views import JsonOnlyNegotiation
 from apps.reports.delivery import schedule_send_now
 from apps.reports.selectors import (
     report_get,
@@ -47,6 +48,7 @@ def file_response(content, content_type, filename, inline=True):
 class ReportViewSet(ScopedModelViewSet):
     """Report definitions: reading needs can_cdr, writing can_reports_edit. `render` computes one for a period."""
 
+    content_negotiation_class = JsonOnlyNegotiation  # `format` picks the file, not a renderer
     serializer_class = ReportSerializer
     required_flag = "can_cdr"
 
@@ -93,6 +95,7 @@ class ReportViewSet(ScopedModelViewSet):
 class ReportScheduleViewSet(ScopedModelViewSet):
     """When a report is mailed, to whom and in which formats (can_reports_edit). `send` mails the last period now."""
 
+    content_negotiation_class = JsonOnlyNegotiation  # `format` picks the file, not a renderer
     serializer_class = ReportScheduleSerializer
     required_flag = "can_reports_edit"
 
@@ -138,6 +141,7 @@ class ReportScheduleViewSet(ScopedModelViewSet):
 class ReportRunViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reports sent by schedules, kept for the tenant's retention (can_reports_show_sent)."""
 
+    content_negotiation_class = JsonOnlyNegotiation  # `format` picks the file, not a renderer
     serializer_class = ReportRunSerializer
     required_flag = "can_reports_show_sent"
 
