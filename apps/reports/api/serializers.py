@@ -19,10 +19,19 @@ class ReportSerializer(serializers.ModelSerializer):
         validators = []
 
 
+class UserIdsField(serializers.ListField):
+    """Ids of the tenant's users who receive the report (checked by the service in the actor's tenant)."""
+
+    child = serializers.IntegerField()
+
+    def to_representation(self, data):
+        return [user.pk for user in data.all()] if hasattr(data, "all") else super().to_representation(data)
+
+
 class ReportScheduleSerializer(serializers.ModelSerializer):
     report = serializers.IntegerField(source="report_id")
     recipients = serializers.ListField(child=serializers.CharField(), required=False)
-    recipient_users = serializers.ListField(child=serializers.IntegerField(), required=False)
+    recipient_users = UserIdsField(required=False)
     formats = serializers.ListField(child=serializers.CharField(), required=False)
 
     class Meta:
@@ -32,11 +41,6 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
             "enabled", "created_at",
         )  # fmt: skip
         read_only_fields = ("id", "created_at")
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["recipient_users"] = [u.pk for u in instance.recipient_users.all()]
-        return data
 
 
 class ReportRunSerializer(serializers.ModelSerializer):
