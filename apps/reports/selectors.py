@@ -48,9 +48,10 @@ EXTRA_METRICS = (
     "top_caller_numbers", "top_called_numbers", "top_user_agents",
 )  # fmt: skip
 METRIC_NAMES = (*metric_defs.SCALAR_METRICS, *EXTRA_METRICS)
-DEFAULT_METRICS = tuple(
-    m for m in METRIC_NAMES if m not in ("top_caller_numbers", "top_called_numbers", "top_user_agents")
-)
+# Tops are opt-in: numbers and user agents are not summarised (raw rows), and IPs are only in the 5-minute
+# table, which holds close to a row per call on real traffic: reading it for a month costs what raw rows cost.
+OPT_IN_METRICS = ("top_caller_ips", "top_called_ips", "top_caller_numbers", "top_called_numbers", "top_user_agents")
+DEFAULT_METRICS = tuple(m for m in METRIC_NAMES if m not in OPT_IN_METRICS)
 
 
 # definitions, schedules, runs ------------------------------------------------------------------------
