@@ -4,6 +4,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.actor import system_actor
 from apps.sensors.services import sensor_ensure_default
 
 from .models import Cdr
@@ -40,7 +41,7 @@ def cdr_delete(*, actor, ids):
         found = list(Cdr.objects.visible_to(actor).filter(pk__in=list(ids)).values_list("pk", flat=True))
         if found:
             cdr_written(tenant_id=actor.tenant_id, ids=found, sign=-1)
-            Cdr.objects.filter(pk__in=found).delete()
+            Cdr.objects.visible_to(actor).filter(pk__in=found).delete()
     return len(found)
 
 
@@ -53,7 +54,7 @@ def cdr_seed(*, tenant, count, days=30, seed=None, progress=None):
     sensors = [s.id_sensor for s in sensor_ensure_default(tenant=tenant)]
     rng = np.random.default_rng(seed)
     now = timezone.now()
-    serial = Cdr.objects.filter(tenant=tenant).count() + int(now.timestamp() * 1000) * 1000
+    serial = Cdr.objects.visible_to(system_actor(tenant)).count() + int(now.timestamp() * 1000) * 1000
     done = 0
     while done < count:
         size = min(SEED_CHUNK, count - done)

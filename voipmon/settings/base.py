@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.legacy",
     "apps.reports",
     "apps.accounts",
+    "apps.demo",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
