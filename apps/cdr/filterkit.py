@@ -68,6 +68,9 @@ def validate_response(value):
             )
 
 
+validate_response.openapi_schema = {"pattern": r"^\d(\d\d)?(,\s*\d(\d\d)?)*$"}
+
+
 def sip_response_q(field, value):
     """`486` is that code, a single digit `4` is its class (4xx); several are comma-separated."""
     q = Q()

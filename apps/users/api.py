@@ -34,6 +34,12 @@ class UserSerializer(serializers.ModelSerializer):
         return fields
 
 
+class UserCreateSerializer(UserSerializer):
+    """A new user needs a password (an update may leave it out)."""
+
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+
 class EnrollmentCodeSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     expires_at = serializers.DateTimeField(read_only=True)
@@ -43,6 +49,10 @@ class UserViewSet(ScopedModelViewSet):
     """Users of your tenant: administrators manage them; everyone may read `users/me/`."""
 
     serializer_class = UserSerializer
+    error_statuses = {"create": (409,)}  # the user name is taken (user names are global)
+
+    def get_serializer_class(self):
+        return UserCreateSerializer if self.action == "create" else UserSerializer
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -95,6 +105,7 @@ class TokenCreateView(APIView):
     authentication_classes = ()
     permission_classes = ()
     serializer_class = TokenRequestSerializer
+    error_statuses = {"post": (429,)}  # the sign-in lock (the OpenAPI schema's, apps/core/api/schema.py)
 
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)

@@ -51,6 +51,7 @@ class CallMediaViewSet(ActorMixin, viewsets.ViewSet):
     required_flag = "can_cdr"
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = JsonOnlyNegotiation
+    error_statuses = {"audio": (422,), "audio_graph": (422,)}  # the OpenAPI schema's (apps/core/api/schema.py)
 
     def call(self, pk):
         return media_cdr_get(actor=self.actor, cdr_id=pk)
@@ -129,6 +130,7 @@ class ExportViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     it expires."""
 
     required_flag = "can_cdr"
+    error_statuses = {"create": (404, 422, 503), "download": (409, 410)}
     serializer_class = ExportJobSerializer
     content_negotiation_class = JsonOnlyNegotiation
     renderer_classes = (JSONRenderer,)
