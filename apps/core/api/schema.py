@@ -14,7 +14,7 @@ messages per field):
   missing or cannot be decoded, an export not ready or expired, an upload too large, queued work refused).
 
 Request bodies are advertised in the media types the serializer can really be read from: a file only in
-multipart, lists and objects only in JSON (a form cannot carry them).
+multipart, lists, objects and nulls only in JSON (a form cannot carry them).
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -50,6 +50,8 @@ VALIDATION_SCHEMA = {
     "description": "`{detail, code}`, or the messages per field (`{field: [message, ...]}`), or a list of messages.",
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A form carries strings: not a list, an object or a null (a ManyRelatedField is a list of ids).
+NOT_IN_A_FORM = (serializers.ListField, serializers.DictField, serializers.JSONField, serializers.ManyRelatedField)
 
 
 def with_validator_schemas(schema, validators):
@@ -129,7 +131,7 @@ class VoipmonAutoSchema(AutoSchema):
         fields = self.request_fields()
         if any(isinstance(f, serializers.FileField) for f in fields):
             return [m for m in media_types if m == "multipart/form-data"]
-        if any(isinstance(f, serializers.ListField | serializers.DictField | serializers.JSONField) for f in fields):
+        if any(isinstance(f, NOT_IN_A_FORM) or f.allow_null for f in fields):
             return [m for m in media_types if m not in FORM_TYPES]
         return media_types
 

@@ -27,6 +27,9 @@ from apps.media.services import bundle_file, export_create, export_download
 from .serializers import ExportCreateSerializer, ExportJobSerializer
 
 
+SECONDS_WINDOW = {"type": "number", "minimum": 0, "maximum": 86400}  # what seconds_parse accepts
+
+
 class JsonOnlyNegotiation(BaseContentNegotiation):
     """Errors of a binary endpoint are JSON even when the client asked for audio/x-wav."""
 
@@ -59,7 +62,7 @@ class CallMediaViewSet(ActorMixin, viewsets.ViewSet):
     @binary(
         "application/vnd.tcpdump.pcap",
         query("disable_rtp", "1: SIP only", bool),
-        query("cid_interval", "seconds: also the call's other legs within this window", float),
+        query("cid_interval", "seconds: also the call's other legs within this window", SECONDS_WINDOW),
         query("merge", "1: legs merged into one time-ordered capture", bool),
         query("zip", "1: always a zip", bool),
     )
