@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from apps.core.api.views import ScopedModelViewSet
 from apps.core.exceptions import NotAuthenticated
+from apps.tenants.models import validate_timezone
 
 from .models import User
 from .selectors import user_authenticate_local, user_list, usergroup_list
@@ -20,6 +21,8 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ("id", "username", "password", *USER_EDITABLE_FIELDS, "effective_flags")
+        # blank: the tenant's time zone; otherwise a known zone (an unknown one would break every request)
+        extra_kwargs = {"timezone": {"validators": [validate_timezone]}}
 
     def get_effective_flags(self, obj) -> list[str]:
         return sorted(obj.effective_flags())

@@ -80,7 +80,7 @@ class VoipmonAutoSchema(AutoSchema):
             statuses |= {403, 429}
         if "{" in self.path or (self._is_list_view() and self._get_paginator() is not None):
             statuses.add(404)
-        if self.method in ("POST", "PUT", "PATCH") or self._get_filter_parameters() or self.query_parameters():
+        if self._get_request_body() is not None or self._get_filter_parameters() or self.query_parameters():
             statuses.add(400)
         action = getattr(view, "action", None) or self.method.lower()
         statuses |= set(getattr(view, "error_statuses", {}).get(action, ()))
@@ -107,8 +107,12 @@ class VoipmonAutoSchema(AutoSchema):
         return response
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        return with_validator_schemas(schema, getattr(field, "validators", ()))
+        schema = with_validator_schemas(
+            super()._map_serializer_field(field, direction, bypass_extensions), getattr(field, "validators", ())
+        )
+        if "enum" in schema and getattr(field, "allow_blank", False) and "" not in schema["enum"]:
+            schema["enum"] = ["", *schema["enum"]]  # a blank value skips the validators
+        return schema
 
     def _get_filter_parameters(self):
         """Each filter's bounds and format, from the validators of the form field that parses it."""
