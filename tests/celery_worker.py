@@ -15,8 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.conftest import skip_unless_postgres
 from tests.dbsessions import wait_for_other_sessions_to_close
+from tests.strict_skips import skip_unless_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 

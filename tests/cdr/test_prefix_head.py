@@ -12,7 +12,7 @@ from apps.cdr.models import Cdr
 from apps.cdr.selectors import cdr_search
 from apps.cdr.services import cdr_seed
 from apps.core.actor import Actor, Restrictions, actor_for_user
-from tests.conftest import skip_unless_postgres
+from tests.strict_skips import skip_unless_postgres
 
 pytestmark = pytest.mark.django_db
 

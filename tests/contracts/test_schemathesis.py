@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apps.users.services import token_issue
-from tests.contracts.world import world  # noqa: F401  (two tenants, calls, an administrator)
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("VOIPMON_SCHEMATHESIS_EXAMPLES", "25"))
