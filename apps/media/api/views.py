@@ -26,7 +26,6 @@ from apps.media.services import bundle_file, export_create, export_download
 
 from .serializers import ExportCreateSerializer, ExportJobSerializer
 
-
 SECONDS_WINDOW = {"type": "number", "minimum": 0, "maximum": 86400}  # what seconds_parse accepts
 
 
