@@ -258,7 +258,7 @@ def report(label, results, seconds):
     for name, samples in results.items():
         rate = len(samples) / seconds
         p50, p99 = statistics.median(samples) if samples else float("nan"), percentile(samples, 0.99)
-        print(f"  {label:9}{name:18}{len(samples):>9,}{rate:>9.1f}{p50:>10.1f}{p99:>10.1f}")
+        print(f"  {label:10}{name:18}{len(samples):>9,}{rate:>9.1f}{p50:>10.1f}{p99:>10.1f}")
 
 
 def main():
@@ -297,7 +297,7 @@ def main():
         server.wait()
 
     peer, peer_errors = peer_sql(args.database_url, tenant.pk, day, args.clients, args.peer_seconds, args.max_requests)
-    print(f"  {'':9}{'request':18}{'count':>9}{'per s':>9}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"  {'':10}{'request':18}{'count':>9}{'per s':>9}{'p50 ms':>10}{'p99 ms':>10}")
     report("voipmon", results, elapsed)
     report("plain SQL", peer, args.peer_seconds)
     growth = rss_end - rss_start
