@@ -41,7 +41,7 @@ def options():
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--peer-seconds", type=float, default=15.0)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=3, help="as docker/compose.yml runs it")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="a bound on the loop, whatever the time")
     return parser.parse_args()
 
