@@ -302,6 +302,7 @@ def main():
     report("plain SQL", peer, args.peer_seconds)
     growth = rss_end - rss_start
     print(f"server RSS (master + workers): start {rss_start:.0f} MB, end {rss_end:.0f} MB ({growth:+.0f} MB)")
+    print(f"machine: {os.cpu_count()} CPUs, load average at the end {os.getloadavg()[0]:.1f} (other work shares them)")
     assert not errors, f"{len(errors)} errors, e.g. {errors[:5]}"
     assert not peer_errors, peer_errors
     assert all(results.values()), "every kind of request ran"
