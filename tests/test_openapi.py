@@ -107,3 +107,19 @@ def test_a_sensor_number_in_use_is_409(tenant_a, admin_a):
     clash = api.post("/api/v1/sensors/", {"id_sensor": 2, "name": "again"}, format="json")
     assert clash.status_code == 409 and clash.json()["code"] == "exists"
     assert Sensor.objects.filter(tenant=tenant_a).count() == 2
+
+
+def test_the_schema_patterns_of_call_filters_generate_only_accepted_values():
+    """What the schema advertises for IP filters and SIP response filters, the validators accept."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from apps.cdr.filterkit import validate_networks, validate_response
+
+    for validator in (validate_networks, validate_response):
+        strategy = st.from_regex(validator.openapi_schema["pattern"])
+        settings(max_examples=200, derandomize=True, database=None)(given(strategy)(validator))()
+    networks = validate_networks.openapi_schema["pattern"]
+    assert all(re.search(networks, v) for v in ("10.0.0.1", "10.0.0.0/8", "::1", "2001:db8::/32", "fe80::1,10.1.2.3"))

@@ -14,9 +14,13 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apps.users.services import token_issue
+from tests.strict_skips import on_postgres
+
+from .cases import OBJECT_MAKERS
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("VOIPMON_SCHEMATHESIS_EXAMPLES", "25"))
@@ -60,26 +64,77 @@ CONTENT_NOT_IN_SCHEMA = {
 ACCEPTED = ["2xx", "401", "403", "404", "409", "410", "422", "429"]
 
 
-def operation_check(operation, headers):
+# Random ids almost never name a real object: half the examples of an operation on an object use one of
+# tenant A's (the administrator's own), so updates, deletes and media run on real rows too.
+KIND_OF_PATH = {"calls": "call", "sensors": "sensor", "tenants": "tenant", "users": "user", "exports": "export"}
+KIND_OF_PATH["captures"] = "capture"
+
+
+def real_object_id(operation, world):
+    parts = operation.path.strip("/").split("/")
+    if "{id}" not in parts:
+        return None
+    kind = KIND_OF_PATH[parts[parts.index("{id}") - 1]]
+    return OBJECT_MAKERS[kind](world, "a") if kind != "user" else world.restricted.pk
+
+
+def with_id(pk):
+    def put(case):
+        case.path_parameters = {**(case.path_parameters or {}), "id": pk}
+        return case
+
+    return put
+
+
+def operation_check(operation, headers, world):
     excluded = [positive_data_acceptance] if operation.label in CONTENT_NOT_IN_SCHEMA else []
+    strategy = operation.as_strategy()
+    pk = real_object_id(operation, world)
+    if pk is not None:
+        strategy = st.one_of(strategy, strategy.map(with_id(pk)))
 
     @HYPOTHESIS
-    @given(case=operation.as_strategy())
+    @given(case=strategy)
     def check(case):
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     return check
 
 
-def test_every_operation_answers_as_the_schema_says(served_schema, world):
+def operation_labels():
+    """Every operation of the schema, read at collection time (no request, no database)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    return sorted(f"{method.upper()} {path}" for path, methods in paths.items() for method in methods)
+
+
+LABELS = operation_labels()
+
+
+def test_the_served_schema_has_the_operations_tested_here(served_schema):
+    served = [result.ok().label for result in served_schema.get_all_operations()]
+    assert sorted(served) == LABELS and len(LABELS) >= 20
+
+
+# Known 500s found here and left to their owner (issue 17 item 2). Strict: once fixed, the XPASS fails
+# until the mark goes. The tenant's is fixed on the branch that closes item 2: its marks go with that merge.
+TENANT_500 = "api_disable_authorization without an API user: a model ValidationError"
+KNOWN_500 = {"PUT /api/v1/tenants/{id}/": (TENANT_500, False), "PATCH /api/v1/tenants/{id}/": (TENANT_500, False)}
+if on_postgres():  # SQLite takes any offset
+    KNOWN_500["GET /api/v1/calls/"] = (
+        "a UTC offset beyond +-15:59 (calldate_to=2914-09-15T00:26:28-16:09) reaches PostgreSQL: "
+        '"time zone displacement out of range" (dates range-checked where parsed)',
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    [pytest.param(label, marks=pytest.mark.xfail(reason=KNOWN_500[label][0], strict=KNOWN_500[label][1]))
+     if label in KNOWN_500 else label for label in LABELS],
+)  # fmt: skip
+def test_operation_answers_as_the_schema_says(label, served_schema, world):
+    method, path = label.split(" ", 1)
     headers = {"Authorization": f"Token {token_issue(user=world.admin_a)}"}
-    failures, operations = [], 0
-    for result in served_schema.get_all_operations():
-        operation = result.ok()
-        operations += 1
-        try:
-            operation_check(operation, headers)()
-        except (Exception, BaseExceptionGroup) as exc:  # every operation runs; failures are reported together
-            failures.append(f"{operation.label}: {exc}")
-    assert operations >= 20, operations
-    assert not failures, "\n\n".join(failures)
+    operation_check(served_schema[path][method], headers, world)()

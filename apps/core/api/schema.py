@@ -68,6 +68,12 @@ def with_validator_schemas(schema, validators):
     return schema
 
 
+def trimmed_and_required(field):
+    return (
+        type(field) is serializers.CharField and field.trim_whitespace and not field.allow_blank and not field.read_only
+    )
+
+
 class VoipmonAutoSchema(AutoSchema):
     def error_statuses(self):
         view, statuses = self.view, set()
@@ -113,6 +119,11 @@ class VoipmonAutoSchema(AutoSchema):
         if "enum" in schema and getattr(field, "allow_blank", False) and "" not in schema["enum"]:
             schema["enum"] = ["", *schema["enum"]]  # a blank value skips the validators
         return schema
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        if trimmed_and_required(field) and schema.get("type") == "string" and "pattern" not in schema:
+            schema["pattern"] = r"\S"  # spaces alone are trimmed to a blank, which is refused
 
     def _get_filter_parameters(self):
         """Each filter's bounds and format, from the validators of the form field that parses it."""
