@@ -120,6 +120,6 @@ def test_the_schema_patterns_of_call_filters_generate_only_accepted_values():
 
     for validator in (validate_networks, validate_response):
         strategy = st.from_regex(validator.openapi_schema["pattern"])
-        settings(max_examples=200, derandomize=True, database=None)(given(strategy)(validator))()
+        settings(max_examples=100, derandomize=True, database=None, deadline=None)(given(strategy)(validator))()
     networks = validate_networks.openapi_schema["pattern"]
     assert all(re.search(networks, v) for v in ("10.0.0.1", "10.0.0.0/8", "::1", "2001:db8::/32", "fe80::1,10.1.2.3"))

@@ -18,6 +18,7 @@ multipart, lists, objects and nulls only in JSON (a form cannot carry them).
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
@@ -26,16 +27,16 @@ from rest_framework.permissions import AllowAny
 from .views import ActorMixin
 
 MESSAGES = {
-    400: "The request is invalid: a message, or the messages per field.",
-    401: "No credential, or one that is refused.",
-    403: "A capability flag or the administrator right is missing, or the user is blocked.",
-    404: "Not found (another tenant's object is not found either).",
-    409: "The object is not in a state that allows this yet.",
-    410: "The object has expired.",
-    413: "The request body is too large.",
-    422: "The call has no media of the kind asked.",
-    429: "Too many requests at once: retry after the Retry-After seconds.",
-    503: "A service the request needs (the task queue) is unavailable; nothing was changed.",
+    400: _("The request is invalid: a message, or the messages per field."),
+    401: _("No credential, or one that is refused."),
+    403: _("A capability flag or the administrator right is missing, or the user is blocked."),
+    404: _("Not found (another tenant's object is not found either)."),
+    409: _("The object is not in a state that allows this yet."),
+    410: _("The object has expired."),
+    413: _("The request body is too large."),
+    422: _("The call has no media of the kind asked."),
+    429: _("Too many requests at once: retry after the Retry-After seconds."),
+    503: _("A service the request needs (the task queue) is unavailable; nothing was changed."),
 }
 ERROR_SCHEMA = {
     "type": "object",
