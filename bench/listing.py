@@ -38,7 +38,7 @@ def filters_for(window_end):
     where = (
         "tenant_id = %s AND calldate >= %s AND calldate <= %s AND caller LIKE %s AND left(caller, 2) = '42'"
         ' AND "lastSIPresponseNum" >= 200 AND "lastSIPresponseNum" < 300 AND payload IN (8, 0)'
-        " AND a_mos_f1_mult10 <= 40 AND a_sl1 >= 1 AND duration > 10 AND duration < 600 AND id_sensor IN (1)"
+        " AND a_mos_f1_mult10 <= 40 AND a_sl1 >= 1 AND duration >= 10.5 AND duration < 599.5 AND id_sensor IN (1)"
     )
     return legacy, where, (start, window_end)
 
