@@ -35,6 +35,13 @@ class Forbidden(AppError):
     default_message = _("You do not have permission to do this.")
 
 
+class Conflict(AppError):
+    """The object would clash with one that exists (a sensor number, a user name)."""
+
+    status = 409
+    code = "exists"
+
+
 class NotAuthenticated(AppError):
     status = 401
     code = "not_authenticated"
