@@ -11,6 +11,7 @@ APP_API_URLS = (
     "apps.users.api.urls",
     "apps.sensors.api.urls",
     "apps.media.api.urls",
+    "apps.reports.api.urls",
 )
 
 urlpatterns = [

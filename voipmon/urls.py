@@ -14,3 +14,5 @@ urlpatterns = [
     path("", include("apps.legacy.urls")),
     path("", home_view, name="home"),
 ]
+
+handler500 = "voipmon.errors.server_error"
