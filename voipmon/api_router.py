@@ -6,7 +6,7 @@ from apps.cdr.api.views import CdrViewSet
 from apps.media.api.views import ExportViewSet
 from apps.sensors.api import SensorViewSet
 from apps.tenants.api import TenantViewSet
-from apps.users.api import TokenCreateView, UserViewSet
+from apps.users.api import UserViewSet
 
 router = DefaultRouter()
 router.register("calls", CdrViewSet, basename="cdr")
@@ -17,7 +17,7 @@ router.register("sensors", SensorViewSet, basename="sensor")
 router.register("exports", ExportViewSet, basename="export")
 
 urlpatterns = [
-    path("auth/token/", TokenCreateView.as_view(), name="token-create"),
+    path("", include("apps.accounts.api.urls")),
     path("", include("apps.media.api.urls")),
     *router.urls,
 ]

@@ -173,10 +173,15 @@ VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "
 VOIPMON_API_SLOT_DIR = env("VOIPMON_API_SLOT_DIR", str(BASE_DIR / "var" / "api-slots"))
 VOIPMON_DEMO_CAPTURES_DIR = env("VOIPMON_DEMO_CAPTURES_DIR", str(BASE_DIR.parent / "shared" / "captures"))
 
-# People's sign-in (docs/auth.md): lock after repeated failures, 2FA, the custom login hook, SSO.
-VOIPMON_LOGIN_MAX_FAILURES_PER_USER = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_USER", "5"))
+# People's sign-in (docs/auth.md, "Failed sign-ins"): a lock per (name, address) pair and per address,
+# growing delays per name beyond a much higher count; 2FA, the custom login hook, SSO.
+VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR", "5"))
 VOIPMON_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 VOIPMON_LOGIN_LOCK_SECONDS = int(env("VOIPMON_LOGIN_LOCK_SECONDS", "900"))
+VOIPMON_LOGIN_SLOW_AFTER_FAILURES_PER_USER = int(env("VOIPMON_LOGIN_SLOW_AFTER_FAILURES_PER_USER", "50"))
+VOIPMON_LOGIN_MAX_DELAY_SECONDS = int(env("VOIPMON_LOGIN_MAX_DELAY_SECONDS", "300"))
+VOIPMON_LOGIN_USER_WINDOW_SECONDS = int(env("VOIPMON_LOGIN_USER_WINDOW_SECONDS", "86400"))
+VOIPMON_LOGIN_KNOWN_ADDRESS_DAYS = int(env("VOIPMON_LOGIN_KNOWN_ADDRESS_DAYS", "30"))
 # A req_2fa user's first 2FA enrollment needs a one-time code from an administrator (docs/auth.md).
 VOIPMON_2FA_ENROLLMENT_CODE_HOURS = int(env("VOIPMON_2FA_ENROLLMENT_CODE_HOURS", "72"))
 VOIPMON_CUSTOM_LOGIN = env("VOIPMON_CUSTOM_LOGIN", "")
