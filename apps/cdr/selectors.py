@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.actor import Restrictions
+from apps.core.bounds import id_or_none
 from apps.core.exceptions import InvalidInput, NotFound
 
 from .filtersets import CdrFilterSet, filter_errors_text
@@ -48,7 +49,7 @@ def cdr_search(*, actor, filters, labels=None):
 
 def cdr_get(*, actor, cdr_id):
     try:
-        return cdr_visible(actor=actor).get(pk=int(cdr_id))
+        return cdr_visible(actor=actor).get(pk=id_or_none(cdr_id))
     except (Cdr.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Call %(id)s not found.") % {"id": cdr_id}) from None
 

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -28,6 +29,8 @@ def legacy_safe(view):
             return envelope.no_session()
         except AppError as exc:
             return envelope.error(exc.message)
+        except ValidationError as exc:  # a model refusing a write: the client's error, in the legacy shape
+            return envelope.error(" ".join(exc.messages))
         except Exception:
             log.exception("legacy request failed: %s", request.path)
             return envelope.error(_("Internal error; the administrator can find it in the server log."))

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from apps.core.actor import Actor
+from apps.core.bounds import id_or_none
 from apps.core.exceptions import NotAuthenticated, NotFound
 
 from .models import User, UserGroup
@@ -64,6 +65,6 @@ def user_list(*, actor):
 
 def user_get(*, actor, user_id):
     try:
-        return user_list(actor=actor).get(pk=int(user_id))
+        return user_list(actor=actor).get(pk=id_or_none(user_id))
     except (User.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("User %(id)s not found.") % {"id": user_id}) from None

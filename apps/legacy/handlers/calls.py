@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.cdr.selectors import cdr_rows, cdr_search
+from apps.core.bounds import id_text_valid, shown
 from apps.core.exceptions import InvalidInput, NotFound
 from apps.core.values import truthy
 
@@ -41,8 +42,8 @@ def voipcalls_filters(params):
     if params.get("startTime") in (None, ""):
         raise InvalidInput(_("startTime is required."))
     cdr_id = params.get("cdrId")
-    if cdr_id not in (None, "") and not all(part.strip().isdigit() for part in as_text(cdr_id).split(",")):
-        raise InvalidInput(_("cdrId must be a number, not %(value)s.") % {"value": cdr_id})
+    if cdr_id not in (None, "") and not all(id_text_valid(part) for part in as_text(cdr_id).split(",")):
+        raise InvalidInput(_("cdrId must be a call id (1 to 2^63-1), not %(value)s.") % {"value": shown(cdr_id)})
     filters = {
         target: as_text(params[key]) for key, target in VOIPCALLS_FILTERS.items() if params.get(key) not in (None, "")
     }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.bounds import BIGINT_MAX
 from apps.media.models import ExportJob
 
 
@@ -41,7 +42,9 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 class ExportCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ExportJob.KIND_CHOICES)
-    cdr_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    cdr_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX), allow_empty=False
+    )
     format = serializers.ChoiceField(choices=("wav", "ogg"), default="wav", help_text=_("audio only"))
     after_connect = serializers.BooleanField(default=False, help_text=_("audio only: start at the 200 OK"))
     disable_rtp = serializers.BooleanField(default=False, help_text=_("pcap only: SIP without RTP"))
