@@ -57,10 +57,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "social_django",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here instead of a CDN
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.security.ContentSecurityPolicyMiddleware",
     "apps.legacy.middleware.ScriptPrefixMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +175,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Call records with SIP and RTP quality, for many tenants.",
     "VERSION": VOIPMON_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
 }
 
@@ -180,6 +185,12 @@ SPECTACULAR_SETTINGS = {
 VOIPMON_LEGACY_MAX_ROWS = int(env("VOIPMON_LEGACY_MAX_ROWS", "100000"))
 VOIPMON_LEGACY_SESSION_SECONDS = int(env("VOIPMON_LEGACY_SESSION_SECONDS", str(8 * 3600)))
 VOIPMON_LEGACY_AUTH_CACHE_SECONDS = int(env("VOIPMON_LEGACY_AUTH_CACHE_SECONDS", "300"))
+VOIPMON_CONTENT_SECURITY_POLICY = env(
+    "VOIPMON_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
 VOIPMON_JSON_MAX_BYTES = int(env("VOIPMON_JSON_MAX_BYTES", str(1024 * 1024)))  # JSON text refused above this
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
 VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "10000"))
