@@ -43,7 +43,9 @@ def voipcalls_filters(params):
         raise InvalidInput(_("startTime is required."))
     cdr_id = params.get("cdrId")
     if cdr_id not in (None, "") and not all(id_text_valid(part) for part in as_text(cdr_id).split(",")):
-        raise InvalidInput(_("cdrId must be a call id (1 to 2^63-1), not %(value)s.") % {"value": shown(cdr_id)})
+        raise InvalidInput(
+            _("cdrId must be a number (a call id, 1 to 2^63-1), not %(value)s.") % {"value": shown(cdr_id)}
+        )
     filters = {
         target: as_text(params[key]) for key, target in VOIPCALLS_FILTERS.items() if params.get(key) not in (None, "")
     }
