@@ -2,8 +2,8 @@
 or the session that `sql.php?module=bypass_login` opened."""
 
 from apps.accounts.services import password_authenticate
-from apps.core.actor import actor_for_user
 from apps.tenants.concurrency import api_slot_acquire
+from apps.users.actor import actor_for_user
 
 from .hostauth import host_api_actor
 from .sessions import session_actor, session_key_of

@@ -11,9 +11,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import password_authenticate
-from apps.core.actor import actor_for_user
 from apps.core.exceptions import AppError
 from apps.tenants.concurrency import api_slot_acquire
+from apps.users.actor import actor_for_user
 from apps.users.selectors import user_get_active, user_refuse_if_blocked
 
 SESSION_USER_KEY = "voipmon_legacy_user"

@@ -4,31 +4,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.core.api.views import ScopedModelViewSet
+from apps.users.selectors import user_list
+from apps.users.services import user_create, user_delete, user_update
 
-from .models import User
-from .selectors import user_list, usergroup_list
-from .services import USER_EDITABLE_FIELDS, user_create, user_delete, user_update
-
-
-class UserSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
-    effective_flags = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ("id", "username", "password", *USER_EDITABLE_FIELDS, "effective_flags")
-
-    def get_effective_flags(self, obj) -> list[str]:
-        return sorted(obj.effective_flags())
-
-    def get_fields(self):
-        fields = super().get_fields()
-        view = self.context.get("view")
-        actor = getattr(view, "actor", None)
-        fields["group"].queryset = usergroup_list(actor=actor)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["username"].read_only = True  # chosen at creation; user names are global and stable
-        return fields
+from .serializers import UserSerializer
 
 
 class UserViewSet(ScopedModelViewSet):
