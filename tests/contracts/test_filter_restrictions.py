@@ -93,6 +93,7 @@ NOT_FILTERING = {
     ("api", "getPCAP"): "one call by id (the object contract covers it)",
     ("api", "getVoiceRecording"): "one call by id",
     ("api", "getAudioGraph"): "one call by id",
+    ("api", "reportSummary"): "runs a saved report by name; the request carries no call filter",
     ("sql", ("CDR_RTP", "LISTING")): "one call's streams by id",
 }
 FILTER_ATTRIBUTES = ("filterset_class", "filterset_fields", "search_fields", "ordering_fields")
