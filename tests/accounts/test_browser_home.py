@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 import pytest
 
 from apps.users.services import user_create
+from tests.accounts.test_browser import SHOTS, browser_page, pytestmark  # noqa: F401  (fixture and markers)
 from tests.conftest import PASSWORD
-from tests.users.test_browser import SHOTS, browser_page, pytestmark  # noqa: F401  (fixture and markers)
 
 PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
