@@ -1,12 +1,23 @@
+import re
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.reports.metrics import SHORT_CALL_MAX
 from apps.reports.models import ReportDefinition, ReportRun, ReportSchedule
+from apps.reports.rendering import CHARTS
+from apps.reports.selectors import METRIC_NAMES
+
+SCHEDULE_FORMATS = ("png", "csv", "json")  # the HTML body is always sent
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
 class ReportSerializer(serializers.ModelSerializer):
     filters = serializers.DictField(required=False, help_text="call search filters under their REST names")
-    metrics = serializers.ListField(child=serializers.CharField(), required=False)
-    charts = serializers.ListField(child=serializers.CharField(), required=False)
+    metrics = serializers.ListField(child=serializers.ChoiceField(choices=METRIC_NAMES), required=False)
+    charts = serializers.ListField(child=serializers.ChoiceField(choices=CHARTS), required=False)
+    short_seconds = serializers.IntegerField(min_value=1, max_value=SHORT_CALL_MAX, required=False)
 
     class Meta:
         model = ReportDefinition
@@ -28,11 +39,24 @@ class UserIdsField(serializers.ListField):
         return [user.pk for user in data.all()] if hasattr(data, "all") else super().to_representation(data)
 
 
+@extend_schema_field({"type": "string", "pattern": LOCAL_TIME, "example": "07:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the tenant's zone, HH:MM[:SS]: no offset (a JSON schema `time` would demand one)."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.match(LOCAL_TIME, value):
+            raise serializers.ValidationError(_("Enter a time as HH:MM or HH:MM:SS."))
+        return super().to_internal_value(value)
+
+
 class ReportScheduleSerializer(serializers.ModelSerializer):
     report = serializers.IntegerField(source="report_id")
-    recipients = serializers.ListField(child=serializers.CharField(), required=False)
+    time = LocalTimeField(required=False)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, help_text="0 = Monday")
+    day = serializers.IntegerField(min_value=1, max_value=28, required=False, help_text="day of the month")
+    recipients = serializers.ListField(child=serializers.EmailField(), required=False)
     recipient_users = UserIdsField(required=False)
-    formats = serializers.ListField(child=serializers.CharField(), required=False)
+    formats = serializers.ListField(child=serializers.ChoiceField(choices=SCHEDULE_FORMATS), required=False)
 
     class Meta:
         model = ReportSchedule
@@ -45,7 +69,7 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
 
 class ReportRunSerializer(serializers.ModelSerializer):
     formats = serializers.SerializerMethodField()
-    status = serializers.CharField(read_only=True, help_text="pending, running, sent or failed")
+    status = serializers.ChoiceField(choices=ReportRun.STATUSES, read_only=True)
 
     class Meta:
         model = ReportRun
