@@ -1,6 +1,7 @@
 import re
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,8 +14,41 @@ SCHEDULE_FORMATS = ("png", "csv", "json")  # the HTML body is always sent
 LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
+class CallFiltersField(serializers.DictField):
+    """A saved call search: the call list's filters by their REST names (checked by the service)."""
+
+
+class CallFiltersFieldSchema(OpenApiSerializerFieldExtension):
+    """The saved filter's schema is the call list's: one property per filter, with that query parameter's
+    schema (a list parameter takes one value here, or the comma-separated text), and the custom headers."""
+
+    target_class = CallFiltersField
+
+    def map_serializer_field(self, auto_schema, direction):
+        from apps.cdr.api.views import CdrViewSet
+        from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX
+
+        view = CdrViewSet(action="list", format_kwarg=None, request=None, kwargs={}, args=(), swagger_fake_view=True)
+        schema = type(auto_schema)()
+        schema.view, schema.method, schema.path, schema.registry = view, "GET", "/", auto_schema.registry
+        properties = {}
+        for parameter in schema._get_filter_parameters():
+            value = dict(parameter["schema"])
+            if value.get("type") == "array":
+                item = value["items"]
+                value = {"anyOf": [item, {"type": "string", "pattern": r"^-?[0-9]+(,-?[0-9]+)*$"}]}
+            properties[parameter["name"]] = {**value, "description": parameter.get("description", "")}
+        return {
+            "type": "object",
+            "properties": properties,
+            "patternProperties": {f"^{CUSTOM_HEADER_PREFIX}": {"type": "string"}},
+            "additionalProperties": False,
+            "description": "call search filters under their REST names (those of GET /calls/)",
+        }
+
+
 class ReportSerializer(serializers.ModelSerializer):
-    filters = serializers.DictField(required=False, help_text="call search filters under their REST names")
+    filters = CallFiltersField(required=False)
     metrics = serializers.ListField(child=serializers.ChoiceField(choices=METRIC_NAMES), required=False)
     charts = serializers.ListField(child=serializers.ChoiceField(choices=CHARTS), required=False)
     short_seconds = serializers.IntegerField(min_value=1, max_value=SHORT_CALL_MAX, required=False)
