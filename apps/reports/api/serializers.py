@@ -1,5 +1,6 @@
 import re
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +12,8 @@ from apps.reports.rendering import CHARTS
 from apps.reports.selectors import METRIC_NAMES
 
 SCHEDULE_FORMATS = ("png", "csv", "json")  # the HTML body is always sent
+# ner_codes: SIP classes (4) and codes (603), comma-separated (metrics.ner_codes_parse)
+NER_CODES = r"^ *([1-6]|[1-6][0-9]{2}) *(, *([1-6]|[1-6][0-9]{2}) *)*$"
 LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
@@ -26,7 +29,7 @@ class CallFiltersFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         from apps.cdr.api.views import CdrViewSet
-        from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX
+        from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX, HEADER_NAME
 
         view = CdrViewSet(action="list", format_kwarg=None, request=None, kwargs={}, args=(), swagger_fake_view=True)
         schema = type(auto_schema)()
@@ -41,7 +44,7 @@ class CallFiltersFieldSchema(OpenApiSerializerFieldExtension):
         return {
             "type": "object",
             "properties": properties,
-            "patternProperties": {f"^{CUSTOM_HEADER_PREFIX}": {"type": "string"}},
+            "patternProperties": {f"^{CUSTOM_HEADER_PREFIX}{HEADER_NAME.regex.pattern[1:]}": {"type": "string"}},
             "additionalProperties": False,
             "description": "call search filters under their REST names (those of GET /calls/)",
         }
@@ -51,6 +54,11 @@ class ReportSerializer(serializers.ModelSerializer):
     filters = CallFiltersField(required=False)
     metrics = serializers.ListField(child=serializers.ChoiceField(choices=METRIC_NAMES), required=False)
     charts = serializers.ListField(child=serializers.ChoiceField(choices=CHARTS), required=False)
+    ner_codes = serializers.CharField(
+        max_length=200,
+        required=False,
+        validators=[RegexValidator(NER_CODES, _("List SIP classes (4) or codes (603), comma-separated."))],
+    )
     short_seconds = serializers.IntegerField(min_value=1, max_value=SHORT_CALL_MAX, required=False)
 
     class Meta:

@@ -52,7 +52,10 @@ def path_id():
 
 def files(*kinds):
     """The 200 answer of a file download, in each of its real media types."""
-    return {(200, OUTPUT_TYPES[kind].split(";")[0]): OpenApiTypes.BINARY for kind in kinds}
+    return {
+        (200, OUTPUT_TYPES[kind].split(";")[0]): OpenApiTypes.OBJECT if kind == "json" else OpenApiTypes.BINARY
+        for kind in kinds
+    }
 
 
 def file_response(content, content_type, filename, inline=True):
