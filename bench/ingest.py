@@ -71,9 +71,13 @@ def _child(stage, path, out_dir):
     print(json.dumps(extra))
 
 
-def _run_child(stage, path, out_dir):
+def _run_child(stage, path, out_dir, env=None):
     out = subprocess.run(
-        [sys.executable, __file__, "--child", stage, path, out_dir], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", stage, path, out_dir],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -104,7 +108,13 @@ def main():
         n = gen_capture(full, args.calls, args.seconds)
         gen_capture(half, args.calls, args.seconds / 2)
         print(f"generated {n} packets ({os.path.getsize(full) / 1e6:.0f} MB) in {time.perf_counter() - t:.0f} s")
-        full_import = _run_child("import", full, os.path.join(tmp, "unused"))
+        # with and without the call summaries of apps/reports (kept in each call's transaction), alternated
+        imports = {"1": [], "0": []}
+        for keep in ("1", "0", "1", "0"):
+            run = _run_child("import", full, os.path.join(tmp, "unused"), {"VOIPMON_SUMMARY_MAINTENANCE": keep})
+            imports[keep].append(run)
+        full_import = min(imports["1"], key=lambda r: r["seconds"])
+        bare_import = min(imports["0"], key=lambda r: r["seconds"])
         ours = _run_child("ours", full, os.path.join(tmp, "out"))
         ours_half = _run_child("ours", half, os.path.join(tmp, "out_half"))
         bare = _run_child("dpkt", full, tmp)
@@ -115,6 +125,11 @@ def main():
             f"import : {rate['import']:>10,.0f} pkt/s  ({full_import['seconds']:.1f} s: analysis, per-call pcaps "
             f"into storage and {full_import['calls']} calls into PostgreSQL; "
             f"peak RSS {full_import['maxrss_mb']:.0f} MB)"
+        )
+        without = bare_import["packets"] / bare_import["seconds"]
+        print(
+            f"import without summaries: {without:>10,.0f} pkt/s; summary maintenance costs "
+            f"{(1 - rate['import'] / without) * 100:.1f} % of import throughput (target <= 10 %; best of two each)"
         )
         print(
             f"analyse: {rate['ours']:>10,.0f} pkt/s  ({ours['seconds']:.1f} s, analysis and per-call pcaps only; "

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
+from apps.cdr.services import cdr_written
 from apps.core.actor import system_actor
 from apps.core.exceptions import AppError, InvalidInput
 from apps.sensors.models import Sensor
@@ -83,6 +84,7 @@ def call_store(*, tenant, id_sensor, call):
                     saved.append(name)
                     setattr(cdr, attr, name)
             cdr.save(update_fields=["pcap_sip", "pcap_full"])
+            cdr_written(tenant_id=tenant.pk, ids=[cdr.pk])  # summaries, in this transaction
         return cdr
     except IntegrityError:
         # the same call stored meanwhile by a concurrent import: still no duplicate

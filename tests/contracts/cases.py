@@ -110,6 +110,51 @@ def make_export(world, key):
     return ExportJob.objects.create(tenant=tenant, created_by=world.admin_a, kind="pcap", cdr_ids=[call.pk]).pk
 
 
+def make_report(world, key):
+    from apps.reports.models import ReportDefinition
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    return ReportDefinition.objects.get_or_create(tenant=tenant, description=f"contract-{key}")[0].pk
+
+
+def make_schedule(world, key):
+    from apps.reports.models import ReportSchedule
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    report_id = make_report(world, key)
+    return ReportSchedule.objects.get_or_create(tenant=tenant, report_id=report_id, recipients=["noc@example.com"])[
+        0
+    ].pk
+
+
+def make_run(world, key):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.reports.models import ReportRun
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    name = default_storage.save(f"reports/contract-{key}.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
+    return ReportRun.objects.get_or_create(
+        key=f"contract-{key}",
+        defaults={"tenant": tenant, "report_id": make_report(world, key), "files": {"png": name},
+                  "period_start": "2024-03-05T00:00:00Z", "period_end": "2024-03-06T00:00:00Z", "status": "sent"},
+    )[0].pk  # fmt: skip
+
+
+REPORT_PERIOD = {"from": "2024-03-05", "to": "2024-03-05"}
+
+
+def report_params(world, pk=None):
+    """reportSummary names a report: tenant A's (made here), or, given tenant B's report id, that one's name."""
+    key = "a" if pk is None else "b"
+    make_report(world, key)
+    return {"report_name": f"contract-{key}", "datetime_from": "2024-03-05", "datetime_to": "2024-03-05", "json": True}
+
+
+REPORT_BODY = {"description": "contract new", "filters": {"id_sensor": "1"}, "group_by": "sensor"}
+
+
 # kind -> (world, "a" | "b") -> pk. "a" is the flag holder's own object; "b" is tenant B's.
 OBJECT_MAKERS = {
     "call": lambda world, key: world.calls["inside" if key == "a" else "foreign"].pk,
@@ -118,6 +163,9 @@ OBJECT_MAKERS = {
     "user": user_pk,
     "capture": make_capture,
     "export": make_export,
+    "report": make_report,
+    "schedule": make_schedule,
+    "run": make_run,
 }
 # kind -> world -> pk of a tenant-A object outside the restricted user's restriction
 OUTSIDE = {"call": lambda world: world.calls["out_number"].pk, "sensor": lambda world: world.sensors["a2"].pk}
@@ -153,6 +201,16 @@ REST_CASES = {
     "user-enrollment-code": RestCase(flag="admin", method="post", obj="user"),
     "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
     "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
+    "report-list": RestCase(flag="can_cdr"),
+    "report-detail": RestCase(flag="can_cdr", obj="report"),
+    "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
+    "report-schedule-list": RestCase(flag="can_reports_edit"),
+    "report-schedule-detail": RestCase(flag="can_reports_edit", obj="schedule"),
+    "report-schedule-send": RestCase(flag="can_reports_edit", method="post", obj="schedule"),
+    "report-schedule-preview": RestCase(flag="can_reports_edit", obj="schedule"),
+    "report-run-list": RestCase(flag="can_reports_show_sent"),
+    "report-run-detail": RestCase(flag="can_reports_show_sent", obj="run"),
+    "report-run-download": RestCase(flag="can_reports_show_sent", obj="run", query={"format": "png"}),
 }
 
 
@@ -184,6 +242,7 @@ API_TASK_CASES = {
     "getPCAP": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "reportSummary": LegacyCase(params=lambda world, pk=None: report_params(world, pk), obj="report"),
 }
 
 SQL_MODULE_CASES = {
@@ -225,4 +284,26 @@ REST_WRITE_CASES = {
     ("sensor-detail", "put"): RestCase(flag="admin", obj="sensor", data=lambda world: SENSOR_BODY),
     ("sensor-detail", "patch"): RestCase(flag="admin", obj="sensor", data=lambda world: {"name": "renamed"}),
     ("sensor-detail", "delete"): RestCase(flag="admin", obj="sensor"),
+    ("report-list", "post"): RestCase(flag="can_reports_edit", data=lambda world: REPORT_BODY),
+    ("report-detail", "put"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: REPORT_BODY),
+    ("report-detail", "patch"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: {"top_n": 5}),
+    ("report-detail", "delete"): RestCase(flag="can_reports_edit", obj="report"),
+    ("report-schedule-list", "post"): RestCase(
+        flag="can_reports_edit",
+        data=lambda world: {"report": make_report(world, "a"), "frequency": "weekly", "time": "06:30"},
+        foreign=lambda world: {"report": make_report(world, "b"), "frequency": "daily", "time": "06:30"},
+    ),
+    ("report-schedule-detail", "put"): RestCase(
+        flag="can_reports_edit",
+        obj="schedule",
+        data=lambda world: {"report": make_report(world, "a"), "frequency": "monthly", "time": "05:00", "day": 2},
+        foreign=lambda world: {"report": make_report(world, "b"), "frequency": "daily", "time": "06:30"},
+    ),
+    ("report-schedule-detail", "patch"): RestCase(
+        flag="can_reports_edit",
+        obj="schedule",
+        data=lambda world: {"recipients": ["ops@example.com"]},
+        foreign=lambda world: {"recipient_users": [make_user_b(world).pk]},
+    ),
+    ("report-schedule-detail", "delete"): RestCase(flag="can_reports_edit", obj="schedule"),
 }

@@ -1,0 +1,24 @@
+"""Report routes beyond the router's CRUD: rendering, send now, preview and downloads."""
+
+from django.urls import re_path
+
+from .views import ReportRunViewSet, ReportScheduleViewSet, ReportViewSet
+
+urlpatterns = [
+    re_path(r"^reports/(?P<pk>[0-9]+)/render/?$", ReportViewSet.as_view({"get": "render"}), name="report-render"),
+    re_path(
+        r"^report-schedules/(?P<pk>[0-9]+)/send/?$",
+        ReportScheduleViewSet.as_view({"post": "send"}),
+        name="report-schedule-send",
+    ),
+    re_path(
+        r"^report-schedules/(?P<pk>[0-9]+)/preview/?$",
+        ReportScheduleViewSet.as_view({"get": "preview"}),
+        name="report-schedule-preview",
+    ),
+    re_path(
+        r"^report-runs/(?P<pk>[0-9]+)/download/?$",
+        ReportRunViewSet.as_view({"get": "download"}),
+        name="report-run-download",
+    ),
+]
