@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.actor import actor_from_ids, system_actor
+from apps.core.actor import system_actor
+from apps.users.actor import actor_from_ids
 from apps.core.mail import mail_send
 
 from .models import ReportDelivery, ReportRun, ReportSchedule, ReportSettings

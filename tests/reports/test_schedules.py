@@ -33,7 +33,7 @@ def make_schedule(tenant, make_call, local_calls, **fields):
         make_call(tenant, calldate=start, a_mos_f1_mult10=41, b_mos_f1_mult10=38)
     admin = user_create(username=f"boss-{tenant.slug}", tenant=tenant, password=PASSWORD, is_admin=True,
                         email=f"boss@{tenant.slug}.example")  # fmt: skip
-    from apps.core.actor import actor_for_user
+    from apps.users.actor import actor_for_user
 
     actor = actor_for_user(admin)
     report = ReportDefinition.objects.create(tenant=tenant, description="Morning", group_by="hour")
