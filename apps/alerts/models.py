@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.scoping import TenantOwned
 
 QUALITY_KINDS = ("mos", "loss", "jitter", "delay", "one_way", "missing_rtp", "pdd")
-KINDS = (*QUALITY_KINDS, "sip_response", "sensor_silence", "traffic_drop", "concurrent_calls", "sequential", "destination")
+KINDS = (
+    *QUALITY_KINDS,
+    "sip_response",
+    "sensor_silence",
+    "traffic_drop",
+    "concurrent_calls",
+    "sequential",
+    "destination",
+)
 COUNT_MODES = ("calls", "percent_all", "percent_filtered")
 
 

@@ -134,7 +134,9 @@ def event_for_delivery(*, actor, event_id):
 
 
 def delivered_actions(*, actor, event):
-    return set(AlertAttempt.objects.visible_to(actor).filter(event_id=event.pk, ok=True).values_list("action_index", flat=True))
+    return set(
+        AlertAttempt.objects.visible_to(actor).filter(event_id=event.pk, ok=True).values_list("action_index", flat=True)
+    )
 
 
 def tenant_by_id(*, tenant_id):

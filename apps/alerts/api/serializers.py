@@ -13,7 +13,9 @@ class AlertRuleSerializer(serializers.ModelSerializer):
     sensors = serializers.JSONField(required=False)
     active_days = serializers.JSONField(required=False, help_text="weekdays 1 (Monday) .. 7; empty: every day")
     active_hours = serializers.JSONField(required=False, help_text="[from, to) hours in the tenant's zone")
-    actions = serializers.JSONField(required=False, help_text='[{"type": "email", "to": [...]}, {"type": "webhook", "url": ..., "secret": ...}]')
+    actions = serializers.JSONField(
+        required=False, help_text='[{"type": "email", "to": [...]}, {"type": "webhook", "url": ..., "secret": ...}]'
+    )
 
     class Meta:
         model = AlertRule
