@@ -7,6 +7,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX, CdrFilterSet
 from apps.cdr.selectors import cdr_search
 from apps.core.exceptions import InvalidInput
 
@@ -124,6 +125,9 @@ def rule_validate(*, actor, data):
     filters = data.get("filters", {})
     if not isinstance(filters, dict):
         fail("filters", _("an object of call filters is required."))
+    unknown = [n for n in filters if n not in CdrFilterSet.base_filters and not n.startswith(CUSTOM_HEADER_PREFIX)]
+    if unknown:
+        fail("filters", _("%(names)s: not a call filter (see the calls endpoint).") % {"names": ", ".join(unknown)})
     # The filters are checked by the one call search (its names and messages); the rule is evaluated
     # tenant-wide, so an editor without can_cdr may still name them.
     searcher = replace(actor, flags=actor.flags | {"can_cdr"})
