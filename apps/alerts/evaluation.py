@@ -21,6 +21,7 @@ from apps.core.actor import system_actor
 from . import selectors as sel
 from .conditions import call_condition
 from .models import QUALITY_KINDS, AlertEvent, AlertEventCall
+from .tasks import alert_event_deliver_task
 
 log = logging.getLogger(__name__)
 SUBJECT_FIELDS = {"caller_ip": "sipcallerip", "called_ip": "sipcalledip", "caller_number": "caller"}
@@ -204,8 +205,6 @@ def event_record(*, actor, rule, start, end, finding):
     except IntegrityError:  # this (rule, window, subject) fired already: another tick or a redelivery
         return None
     if rule.actions:
-        from .tasks import alert_event_deliver_task
-
         transaction.on_commit(lambda: alert_event_deliver_task.delay(actor.tenant_id, event.pk))
     return event
 
