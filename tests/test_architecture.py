@@ -30,6 +30,10 @@ UNSCOPED_ALLOWED = {
     ("apps/tenants/services.py", "Tenant"): "tenant slugs are unique across the installation",
     ("apps/media/services.py", "ExportJob"): "the task finds its job by the id its service stored; expiry sweeps all",
     ("apps/capture/services.py", "CaptureUpload"): "the task finds its upload by the id its service stored",
+    ("apps/reports/delivery.py", "ReportSchedule"): "beat fires a schedule by the id its service stored",
+    ("apps/reports/delivery.py", "ReportRun"): "the delivery task works on its run by id; the purge sweeps all tenants",
+    ("apps/reports/delivery.py", "ReportDelivery"): "a run's recipients, reached through the run the task holds",
+    ("apps/reports/delivery.py", "ReportSettings"): "the purge reads every tenant's retention",
 }
 # Models that point at a tenant but are read before anyone is signed in, so no actor can scope them.
 TENANT_LINKED_UNSCOPED = {"tenants.TenantHost": "maps a host name to its tenant before any sign-in"}

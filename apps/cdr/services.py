@@ -41,7 +41,7 @@ def cdr_delete(*, actor, ids):
         found = list(Cdr.objects.visible_to(actor).filter(pk__in=list(ids)).values_list("pk", flat=True))
         if found:
             cdr_written(tenant_id=actor.tenant_id, ids=found, sign=-1)
-            Cdr.objects.filter(pk__in=found).delete()
+            Cdr.objects.visible_to(actor).filter(pk__in=found).delete()
     return len(found)
 
 

@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.actor import system_actor
-from apps.users.actor import actor_from_ids
 from apps.core.mail import mail_send
+from apps.users.actor import actor_from_ids
 
 from .models import ReportDelivery, ReportRun, ReportSchedule, ReportSettings
 from .periods import previous_period, zone_of
 from .rendering import chart_kinds, render_chart, render_csv, render_html, render_json, render_png, render_text
+from .tasks import run_deliver_task
 
 log = logging.getLogger(__name__)
 MIME = {"png": "image/png", "csv": "text/csv", "json": "application/json"}
@@ -83,8 +84,6 @@ def schedule_send_now(*, actor, schedule):
     start, end = previous_period(schedule.frequency, timezone.now(), zone_of(actor_tenant_zone(schedule)))
     run, _created = run_for_period(schedule=schedule, start=start, end=end)
     if run.status != ReportRun.SENT:
-        from .tasks import run_deliver_task
-
         transaction.on_commit(lambda: run_deliver_task.delay(run.pk))
     return run
 

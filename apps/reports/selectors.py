@@ -48,9 +48,10 @@ EXTRA_METRICS = (
     "top_caller_numbers", "top_called_numbers", "top_user_agents",
 )  # fmt: skip
 METRIC_NAMES = (*metric_defs.SCALAR_METRICS, *EXTRA_METRICS)
-DEFAULT_METRICS = tuple(
-    m for m in METRIC_NAMES if m not in ("top_caller_numbers", "top_called_numbers", "top_user_agents")
-)
+# Tops are opt-in: numbers and user agents are not summarised (raw rows), and IPs are only in the 5-minute
+# table, which holds close to a row per call on real traffic: reading it for a month costs what raw rows cost.
+OPT_IN_METRICS = ("top_caller_ips", "top_called_ips", "top_caller_numbers", "top_called_numbers", "top_user_agents")
+DEFAULT_METRICS = tuple(m for m in METRIC_NAMES if m not in OPT_IN_METRICS)
 
 
 # definitions, schedules, runs ------------------------------------------------------------------------
@@ -213,8 +214,7 @@ def report_compute(*, actor, report, start, end, with_hourly=False):
         )
     span = (end - start).total_seconds()
     options = {"ner_codes": report.ner_codes, "mos_kind": report.mos_kind, "short_seconds": report.short_seconds}
-    groups = grouped(source, peaks_source, group_expr(report.group_by, changes), span, options)
-    totals = grouped(source, peaks_source, "0", span, options)
+    groups, totals = grouped_with_totals(source, peaks_source, report.group_by, changes, span, options)
     wanted = report_metric_names(report)
     rows = [
         {"group": group_label(report.group_by, key), **pick(values, wanted)}
@@ -228,7 +228,7 @@ def report_compute(*, actor, report, start, end, with_hourly=False):
         "group_by": report.group_by,
         "source": "calls" if model is None else "summaries",
         "rows": rows,
-        "totals": pick(totals.get(0, empty_metrics(span, options)), wanted),
+        "totals": pick(totals, wanted),
     }
     tops = report_tops(
         actor=actor, report=report, calls=calls, source=source, model=model, wanted=wanted, span=(start, end)
@@ -253,17 +253,13 @@ def pick(values, wanted):
     return {name: values[name] for name in wanted if name in values}
 
 
-def empty_metrics(span, options):
-    return with_codecs(metric_defs.compute(metric_defs.merge([]), {}, span_seconds=span, **options), {})
-
-
 def with_codecs(values, codecs):
     values["codecs"] = {str(code): count for code, count in sorted(codecs.items()) if code != -1}
     return values
 
 
-def grouped(source, peaks_source, expr, span, options, peaks=True):
-    """{group value: metrics} for one grouping expression."""
+def collect(source, peaks_source, expr, peaks=True):
+    """Per group value: merged measures, {(code, connected): calls}, {codec: calls} and 5-minute peaks."""
     measures = {key[0]: m for key, m in source.query([expr], metric_defs.MEASURES)}
     responses, codecs = {}, {}
     for (g, code, codec), m in source.query([expr, "c.response", "c.codec"], ("calls", "connected")):
@@ -275,13 +271,52 @@ def grouped(source, peaks_source, expr, span, options, peaks=True):
     if peaks:
         for (g, _bucket), m in peaks_source.query([expr, "c.bucket"], metric_defs.PEAK_MEASURES):
             bucket_peaks.setdefault(g, []).append((m["calls"], m["busy_ms"]))
+    return measures, responses, codecs, bucket_peaks
+
+
+def merged(parts):
+    """The totals of several groups: measures, responses and codecs add up (peaks do not: see grouped_with_totals)."""
+    measures, responses, codecs, _peaks = parts
+    out_responses, out_codecs = {}, {}
+    for per in responses.values():
+        for key, count in per.items():
+            out_responses[key] = out_responses.get(key, 0) + count
+    for per in codecs.values():
+        for key, count in per.items():
+            out_codecs[key] = out_codecs.get(key, 0) + count
+    return metric_defs.merge(measures.values()), out_responses, out_codecs
+
+
+def finish(measures, responses, codecs, peaks, span, options):
+    return with_codecs(metric_defs.compute(measures, responses, span_seconds=span, peaks=peaks, **options), codecs)
+
+
+def grouped(source, peaks_source, expr, span, options, peaks=True):
+    """{group value: metrics} for one grouping expression."""
+    measures, responses, codecs, bucket_peaks = collect(source, peaks_source, expr, peaks)
     return {
-        g: with_codecs(
-            metric_defs.compute(m, responses.get(g, {}), span_seconds=span, peaks=bucket_peaks.get(g), **options),
-            codecs.get(g, {}),
-        )
+        g: finish(m, responses.get(g, {}), codecs.get(g, {}), bucket_peaks.get(g), span, options)
         for g, m in measures.items()
     }
+
+
+def grouped_with_totals(source, peaks_source, kind, changes, span, options):
+    """Rows per group and the totals, from one set of queries: totals are the groups merged. Time groups hold
+    disjoint buckets, so their peaks are the totals' peaks too; other groupings ask for the totals' peaks."""
+    parts = collect(source, peaks_source, group_expr(kind, changes))
+    measures, responses, codecs, bucket_peaks = parts
+    rows = {
+        g: finish(m, responses.get(g, {}), codecs.get(g, {}), bucket_peaks.get(g), span, options)
+        for g, m in measures.items()
+    }
+    if kind in ("hour", "day"):
+        total_peaks = [p for per in bucket_peaks.values() for p in per]
+    else:
+        total_peaks = [
+            (m["calls"], m["busy_ms"]) for _k, m in peaks_source.query(["c.bucket"], metric_defs.PEAK_MEASURES)
+        ]
+    total_measures, total_responses, total_codecs = merged(parts)
+    return rows, finish(total_measures, total_responses, total_codecs, total_peaks, span, options)
 
 
 def report_tops(*, actor, report, calls, source, model, wanted, span):

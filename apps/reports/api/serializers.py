@@ -45,6 +45,7 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
 
 class ReportRunSerializer(serializers.ModelSerializer):
     formats = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True, help_text="pending, running, sent or failed")
 
     class Meta:
         model = ReportRun
