@@ -112,3 +112,20 @@ def test_the_command_refuses_an_unknown_tenant(db):
 
     with pytest.raises(CommandError, match="nope"):
         call_command("alerts_evaluate", "--tenant", "nope", stdout=io.StringIO())
+
+
+def test_the_beat_task_runs_a_round_every_minute_for_every_tenant(tenant_a, tenant_b, make_call, rule_make, settings):
+    from django.utils import timezone
+
+    from apps.alerts.tasks import alerts_round_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["alerts-round"] == {"task": "alerts.round", "schedule": 60.0}
+    when = (timezone.now() - dt.timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S")
+    for tenant in (tenant_a, tenant_b):
+        lossy(make_call, tenant, when)
+        rule_make(tenant, "loss", params={"value": 5})
+    alerts_round_task.delay()
+    alerts_round_task.delay()  # a second tick (in the same minute, or the next one: a new window)
+    assert set(AlertEvent.objects.values_list("tenant__slug", flat=True)) == {"acme", "globex"}
+    windows = list(AlertEvent.objects.values_list("rule_id", "window_end"))
+    assert len(windows) == len(set(windows))
