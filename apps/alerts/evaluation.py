@@ -221,14 +221,27 @@ def rule_evaluate(*, actor, rule, end, zone):
     return events
 
 
+def rule_span(rule):
+    """How far back the rule looks: its window, and the window before it for a traffic drop."""
+    return dt.timedelta(minutes=rule.window_minutes * (2 if rule.kind == "traffic_drop" else 1))
+
+
 def tenant_evaluate(*, tenant, end):
     actor = system_actor(tenant)
+    rules = sel.rules_enabled(actor=actor)
+    if not rules:
+        return []
+    span = max(rule_span(rule) for rule in rules)
+    token = sel.round_candidates.set(sel.round_candidate_ids(actor=actor, end=end, span=span))
     events = []
-    for rule in sel.rules_enabled(actor=actor):
-        try:
-            events += rule_evaluate(actor=actor, rule=rule, end=end, zone=tenant.timezone)
-        except Exception:  # one broken rule must not silence the others
-            log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
+    try:
+        for rule in rules:
+            try:
+                events += rule_evaluate(actor=actor, rule=rule, end=end, zone=tenant.timezone)
+            except Exception:  # one broken rule must not silence the others
+                log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
+    finally:
+        sel.round_candidates.reset(token)
     return events
 
 

@@ -6,6 +6,7 @@ than `LONGEST` left out, the same bound as the peak-concurrency sweep of the cal
 """
 
 import datetime as dt
+from contextvars import ContextVar
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
@@ -20,6 +21,16 @@ from apps.tenants.selectors import tenant_get_by_slug, tenant_list
 from .models import AlertAttempt, AlertEvent, AlertEventCall, AlertRule
 
 LONGEST = dt.timedelta(days=1)
+# Within a round, the ids of the tenant's calls that any of its rules can see (found once, by the tenant /
+# start-time index); each rule then reads only those rows by primary key instead of scanning a day again.
+round_candidates = ContextVar("round_candidates", default=None)
+
+
+def round_candidate_ids(*, actor, end, span):
+    """Calls in progress at some point of [end - span, end): a superset of every rule's window calls."""
+    start = end - span
+    calls = Cdr.objects.visible_to(actor).filter(calldate__gte=start - LONGEST, calldate__lt=end, callend__gt=start)
+    return list(calls.values_list("pk", flat=True))
 
 
 def alert_rule_list(*, actor):
@@ -81,7 +92,12 @@ def rule_calls(*, actor, rule, with_filters=True, with_sensors=True):
         calls = Cdr.objects.visible_to(actor)
     if with_sensors and rule.sensors:
         calls = calls.filter(id_sensor__in=rule.sensors)
-    return calls
+    return scoped_to_round(calls)
+
+
+def scoped_to_round(calls):
+    candidates = round_candidates.get()
+    return calls if candidates is None else calls.filter(pk__in=candidates)
 
 
 def ended_in(calls, start, end):
@@ -110,7 +126,8 @@ def sensor_numbers(*, actor, rule):
 
 def sensor_active(*, actor, number, start, end):
     """Any call from the sensor that started or ended in [start, end)."""
-    calls = Cdr.objects.visible_to(actor).filter(id_sensor=number, calldate__gte=start - LONGEST, calldate__lt=end)
+    calls = scoped_to_round(Cdr.objects.visible_to(actor))
+    calls = calls.filter(id_sensor=number, calldate__gte=start - LONGEST, calldate__lt=end)
     return calls.filter(Q(calldate__gte=start) | Q(callend__gte=start, callend__lt=end)).exists()
 
 
