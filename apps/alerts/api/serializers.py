@@ -6,8 +6,9 @@ from apps.alerts.models import COUNT_MODES, KINDS, AlertEvent, AlertRule
 class AlertRuleSerializer(serializers.ModelSerializer):
     """Shapes only; every field's meaning is checked by the service (one message per bad field)."""
 
-    kind = serializers.ChoiceField(choices=KINDS)
-    count_mode = serializers.ChoiceField(choices=COUNT_MODES, required=False)
+    # plain strings (checked by the service): a choice field named `kind` collides with other apps' enums
+    kind = serializers.CharField(help_text="one of " + ", ".join(KINDS))
+    count_mode = serializers.CharField(required=False, help_text="one of " + ", ".join(COUNT_MODES))
     filters = serializers.JSONField(required=False, help_text="call search filters under their REST names")
     params = serializers.JSONField(required=False, help_text="kind-specific parameters (docs/alerts.md)")
     sensors = serializers.JSONField(required=False)
