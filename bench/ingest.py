@@ -10,14 +10,13 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/voipmon_bench"
+from bench._common import DEFAULT_DB, ensure_database, run_child  # noqa: E402
 
 
 def _django(database_url):
@@ -72,21 +71,15 @@ def _child(stage, path, out_dir):
 
 
 def _run_child(stage, path, out_dir, env=None):
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", stage, path, out_dir],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **(env or {})},
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = run_child([sys.executable, __file__, "--child", stage, path, out_dir], env={**os.environ, **(env or {})})
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _tshark(path, packets):
     if not shutil.which("tshark"):
         return None
     t = time.perf_counter()
-    subprocess.run(["tshark", "-r", path, "-q", "-z", "rtp,streams"], capture_output=True, check=True)
+    run_child(["tshark", "-r", path, "-q", "-z", "rtp,streams"])
     return {"packets": packets, "seconds": time.perf_counter() - t}
 
 
@@ -101,6 +94,7 @@ def main():
         return
     from bench.gen_capture import gen_capture
 
+    ensure_database(os.environ.get("VOIPMON_BENCH_DB", DEFAULT_DB))  # the import child's database
     tmp = tempfile.mkdtemp(prefix="voipmon-bench-")
     try:
         full, half = os.path.join(tmp, "full.pcap"), os.path.join(tmp, "half.pcap")

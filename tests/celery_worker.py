@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.dbsessions import wait_for_other_sessions_to_close
+from tests.strict_skips import skip_unless_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,8 +49,7 @@ def celery_worker_process(transactional_db, settings_media_root):
     """Start a worker on the Redis test broker; the app sends tasks there instead of running them eagerly."""
     from voipmon.celery import app
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a worker process cannot see the in-memory SQLite test database; runs on PostgreSQL")
+    skip_unless_postgres("a worker process cannot see the in-memory SQLite test database")
     url = settings.VOIPMON_TEST_REDIS_URL
     if not redis_available(url):
         pytest.skip(f"no Redis broker at {url}")

@@ -11,7 +11,8 @@ you do. A case says what the endpoint needs and gives a sample request:
 - `seen`: reads the ids of the calls (or sensors, `seen_kind`) in an answer; the contract then checks
   that the restricted user sees only what the restriction allows, and never tenant B's.
 - `allowed`: what counts as "the flag holder got through" (default: 2xx / legacy success). Media
-  endpoints on calls without files answer an error that is neither "permission" nor "not found".
+  endpoints on calls without files answer one of the named "not available" outcomes (NOT_AVAILABLE,
+  LEGACY_NOT_AVAILABLE), never a 5xx or "Internal error".
 
 WRITES. Every method an endpoint serves needs a case: `REST_CASES[name]` covers its `method`, and
 `REST_WRITE_CASES[(name, method)]` each further one (POST / PUT / PATCH / DELETE). Every write, whichever
@@ -21,6 +22,7 @@ the flag / admin right (with the sample body and with an empty one: refused befo
 `data` is a body the flag holder's write succeeds with; `format` is "json" or "multipart".
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,12 +61,25 @@ def results_ids(response):
     return {row["id"] for row in rows}
 
 
+# The named "not available" outcomes of a media or export endpoint, as (status, code): the call has no
+# stored file, no audio of the kind asked, or the export is not ready / failed / expired. Anything else
+# (a 5xx, a 400, a 404 "not found") is not "got through".
+NOT_AVAILABLE = {
+    (404, "file_missing"),
+    (422, "media_unavailable"),
+    (409, "not_ready"),
+    (409, "failed"),
+    (410, "expired"),
+}
+
+
 def reached(response):
-    """Got past authentication, the flag and the object lookup (a missing file is fine)."""
-    if response.status_code < 300:
+    """Got past authentication, the flag and the object lookup: a 2xx, or one of the named outcomes above."""
+    if 200 <= response.status_code < 300:
         return True
-    detail = str(response.json().get("detail", "")).lower() if "json" in response.get("Content-Type", "") else ""
-    return response.status_code not in (401, 403) and "not found" not in detail
+    if "json" not in response.get("Content-Type", ""):
+        return False
+    return (response.status_code, response.json().get("code")) in NOT_AVAILABLE
 
 
 def ok_2xx(response):
@@ -266,13 +281,24 @@ def legacy_ids(key):
     return lambda body: {row[key] for row in body.get("cdr") or body.get("results") or []}
 
 
+# The legacy "not available" answers (the legacy shape has no code, only the text): the stored capture
+# is missing, or the call has no audio. "Internal error", "permission", "not found" are not among them.
+LEGACY_NOT_AVAILABLE = (
+    re.compile(r"^The capture of call \d+ is not available on the server\.$"),
+    re.compile(r"^Call \d+ has no audio: no RTP voice stream was captured\.$"),
+    re.compile(r"^Call \d+ is a T\.38 fax call; it has no audio to play\.$"),
+)
+
+
 def media_reached(response):
-    """A file, or an error that is about the file rather than about permission or the call's existence."""
+    """A file, or one of the named "not available" errors above."""
     if "json" not in response.get("Content-Type", ""):
         return response.status_code == 200
     body = response.json()
-    text = str(body.get("error", "")).lower()
-    return body.get("success") is True or ("permission" not in text and "not found" not in text)
+    if body.get("success") is True:
+        return True
+    text = str(body.get("error", ""))
+    return body.get("success") is False and any(pattern.match(text) for pattern in LEGACY_NOT_AVAILABLE)
 
 
 def call_param(key="cdrId", **extra):

@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.VoipmonAutoSchema",  # error answers derived per view
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -165,6 +165,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": VOIPMON_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
+    "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }
 
 # voipmon's own settings
@@ -222,6 +223,35 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "media-exports-purge": {"task": "media.exports_purge", "schedule": 3600.0},
 }
+
+# Faults (docs/operations.md): a killed worker's job is delivered again, a restarted database is reconnected
+# to, a dead Redis is noticed in a second. Acks after the task, redelivery when the worker is lost, one task
+# prefetched at a time; a message whose worker vanished comes back after the visibility timeout.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("VOIPMON_CELERY_VISIBILITY_TIMEOUT", "1800")),
+    "unacked_restore_interval": int(env("VOIPMON_CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+# A running job writes a heartbeat; one silent for this long is taken over by its redelivered message.
+VOIPMON_JOB_LEASE_SECONDS = int(env("VOIPMON_JOB_LEASE_SECONDS", "120"))
+VOIPMON_JOB_MAX_ATTEMPTS = int(env("VOIPMON_JOB_MAX_ATTEMPTS", "3"))
+# Beat publishes again what is queued longer than this (a Redis restarted without persistence loses its queue).
+VOIPMON_JOB_REQUEUE_SECONDS = int(env("VOIPMON_JOB_REQUEUE_SECONDS", "900"))
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "capture-uploads-requeue": {"task": "capture.uploads_requeue", "schedule": 60.0},
+    "media-exports-requeue": {"task": "media.exports_requeue", "schedule": 60.0},
+}
+if env("REDIS_CACHE_URL"):
+    CACHES["default"]["BACKEND"] = "apps.core.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1}
 
 # E-mail (share links, reports, alerts) with Django's own names. Without EMAIL_HOST mail is written as
 # files under var/mail (the embedded default); with it, mail goes over SMTP. See apps/core/mail.py.
