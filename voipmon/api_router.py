@@ -13,6 +13,7 @@ APP_API_URLS = (
     "apps.sensors.api.urls",
     "apps.media.api.urls",
     "apps.reports.api.urls",
+    "apps.alerts.api.urls",
 )
 
 urlpatterns = [

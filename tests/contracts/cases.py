@@ -170,6 +170,44 @@ def report_params(world, pk=None):
 REPORT_BODY = {"description": "contract new", "filters": {"id_sensor": "1"}, "group_by": "sensor"}
 
 
+def make_alert_rule(world, key):
+    from apps.alerts.models import AlertRule
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    return AlertRule.objects.get_or_create(tenant=tenant, name=f"contract-{key}", defaults={"kind": "one_way"})[0].pk
+
+
+def make_alert_event(world, key, call="inside"):
+    """An event about one of the world's calls (its subject is the call's id, for `seen`)."""
+    from apps.alerts.models import AlertEvent, AlertEventCall
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    call = world.calls[call if key == "a" else "foreign"]
+    event, created = AlertEvent.objects.get_or_create(
+        key=f"contract:{key}:{call.pk}",
+        defaults={"tenant": tenant, "rule_id": make_alert_rule(world, key), "subject": str(call.pk),
+                  "window_start": call.calldate, "window_end": call.callend, "measured": 1, "threshold": 1,
+                  "call_ids": [call.pk], "call_count": 1},
+    )  # fmt: skip
+    if created:
+        AlertEventCall.objects.create(tenant=tenant, event=event, cdr=call)
+    return event.pk
+
+
+def alert_events_made(world):
+    """Events about every call of the world (read by the list case); the request itself needs no query."""
+    for name in world.calls:
+        make_alert_event(world, "b" if name == "foreign" else "a", call=name)
+    return {}
+
+
+def event_subjects(response):
+    return {int(row["subject"]) for row in response.json()["results"]}
+
+
+ALERT_RULE_BODY = {"name": "contract rule", "kind": "mos", "threshold": 2, "params": {"value": 3.5}}
+
+
 # kind -> (world, "a" | "b") -> pk. "a" is the flag holder's own object; "b" is tenant B's.
 OBJECT_MAKERS = {
     "call": lambda world, key: world.calls["inside" if key == "a" else "foreign"].pk,
@@ -181,9 +219,15 @@ OBJECT_MAKERS = {
     "report": make_report,
     "schedule": make_schedule,
     "run": make_run,
+    "alert_rule": make_alert_rule,
+    "alert_event": make_alert_event,
 }
 # kind -> world -> pk of a tenant-A object outside the restricted user's restriction
-OUTSIDE = {"call": lambda world: world.calls["out_number"].pk, "sensor": lambda world: world.sensors["a2"].pk}
+OUTSIDE = {
+    "call": lambda world: world.calls["out_number"].pk,
+    "sensor": lambda world: world.sensors["a2"].pk,
+    "alert_event": lambda world: make_alert_event(world, "a", call="out_number"),
+}
 
 REST_CASES = {
     "api-root": RestCase(flag=None, note="the list of endpoints"),
@@ -226,6 +270,10 @@ REST_CASES = {
     "report-run-list": RestCase(flag="can_reports_show_sent"),
     "report-run-detail": RestCase(flag="can_reports_show_sent", obj="run"),
     "report-run-download": RestCase(flag="can_reports_show_sent", obj="run", query={"format": "png"}),
+    "alert-rule-list": RestCase(flag="can_alerts_edit"),
+    "alert-rule-detail": RestCase(flag="can_alerts_edit", obj="alert_rule"),
+    "alert-event-list": RestCase(flag="can_alerts_show_sent", data=alert_events_made, seen=event_subjects),
+    "alert-event-detail": RestCase(flag="can_alerts_show_sent", obj="alert_event"),
 }
 
 
@@ -332,4 +380,12 @@ REST_WRITE_CASES = {
         foreign=lambda world: {"recipient_users": [make_user_b(world).pk]},
     ),
     ("report-schedule-detail", "delete"): RestCase(flag="can_reports_edit", obj="schedule"),
+    ("alert-rule-list", "post"): RestCase(flag="can_alerts_edit", data=lambda world: ALERT_RULE_BODY),
+    ("alert-rule-detail", "put"): RestCase(
+        flag="can_alerts_edit", obj="alert_rule", data=lambda world: ALERT_RULE_BODY
+    ),
+    ("alert-rule-detail", "patch"): RestCase(
+        flag="can_alerts_edit", obj="alert_rule", data=lambda world: {"threshold": 4}
+    ),
+    ("alert-rule-detail", "delete"): RestCase(flag="can_alerts_edit", obj="alert_rule"),
 }

@@ -69,6 +69,8 @@ ACCEPTED = ["2xx", "401", "403", "404", "409", "410", "422", "429"]
 KIND_OF_PATH = {"calls": "call", "sensors": "sensor", "tenants": "tenant", "users": "user", "exports": "export"}
 KIND_OF_PATH["captures"] = "capture"
 KIND_OF_PATH.update({"reports": "report", "report-schedules": "schedule", "report-runs": "run"})
+KIND_OF_PATH["alert-rules"] = "alert_rule"
+KIND_OF_PATH["alert-events"] = "alert_event"
 
 
 def real_object_id(operation, world):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.legacy",
     "apps.reports",
+    "apps.alerts",
     "apps.accounts",
     "apps.demo",
     "django_otp",
@@ -312,4 +313,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("VOIPMON_CELERY
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "reports-runs-purge": {"task": "reports.runs_purge", "schedule": 3600.0},
+}
+
+# Alerts (docs/alerts.md): a round every minute over the window ending at the current minute (less the lag).
+VOIPMON_ALERTS_LAG_SECONDS = int(env("VOIPMON_ALERTS_LAG_SECONDS", "0"))
+VOIPMON_ALERTS_MAX_CALL_IDS = int(env("VOIPMON_ALERTS_MAX_CALL_IDS", "100"))  # call ids kept on one event
+VOIPMON_ALERTS_RETRY_SECONDS = int(env("VOIPMON_ALERTS_RETRY_SECONDS", "30"))  # first retry; doubles each time
+VOIPMON_ALERTS_MAX_RETRIES = int(env("VOIPMON_ALERTS_MAX_RETRIES", "6"))
+VOIPMON_ALERTS_WEBHOOK_TIMEOUT = int(env("VOIPMON_ALERTS_WEBHOOK_TIMEOUT", "10"))
+VOIPMON_ALERTS_LINK_BASE = env("VOIPMON_ALERTS_LINK_BASE", "http://localhost:8000")  # links to calls in alerts
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "alerts-round": {"task": "alerts.round", "schedule": 60.0},
 }
