@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.legacy",
     "apps.accounts",
+    "apps.live",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -169,6 +170,9 @@ VOIPMON_LEGACY_MAX_ROWS = int(env("VOIPMON_LEGACY_MAX_ROWS", "100000"))
 VOIPMON_LEGACY_SESSION_SECONDS = int(env("VOIPMON_LEGACY_SESSION_SECONDS", str(8 * 3600)))
 VOIPMON_LEGACY_AUTH_CACHE_SECONDS = int(env("VOIPMON_LEGACY_AUTH_CACHE_SECONDS", "300"))
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+# Live capture (HEP): active-call figures in Redis when configured, else in the database
+VOIPMON_LIVE_REDIS_URL = env("VOIPMON_LIVE_REDIS_URL", env("REDIS_CACHE_URL", ""))
+VOIPMON_LIVE_STALE_SECONDS = int(env("VOIPMON_LIVE_STALE_SECONDS", "5"))
 VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "10000"))
 VOIPMON_API_SLOT_DIR = env("VOIPMON_API_SLOT_DIR", str(BASE_DIR / "var" / "api-slots"))
 VOIPMON_DEMO_CAPTURES_DIR = env("VOIPMON_DEMO_CAPTURES_DIR", str(BASE_DIR.parent / "shared" / "captures"))

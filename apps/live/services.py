@@ -1,0 +1,126 @@
+"""Every write of live capture: calls that ended, the active-call table, commands and counters."""
+
+import datetime as dt
+import os
+
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.capture.services import call_store
+from apps.core.exceptions import InvalidInput, NotFound
+
+from . import livestore
+from .models import ActiveCall, ActiveCallCommand, CallPause, HepListenerStatus
+from .selectors import active_call_queryset
+
+SCOPE_KEYS = ("caller", "called", "callerdomain", "calleddomain", "callerip", "calledip", "vlan")
+
+
+def _utc(ts):
+    return dt.datetime.fromtimestamp(ts, tz=dt.UTC)
+
+
+def live_call_store(*, tenant, id_sensor, closed):
+    """Store a call the listener closed, exactly as an import stores it, with its pause spans."""
+    data = closed.data
+    try:
+        cdr = call_store(tenant=tenant, id_sensor=id_sensor, call=data)
+        if cdr is not None and closed.pauses:
+            CallPause.objects.bulk_create(
+                CallPause(tenant=tenant, cdr=cdr, started_at=_utc(start), ended_at=_utc(end))
+                for start, end in closed.pauses
+            )
+        return cdr
+    finally:
+        for path in (data.pcap_sip_path, data.pcap_full_path):
+            if path and os.path.exists(path):
+                os.remove(path)
+
+
+def _scope(row):
+    return {
+        "caller": row["caller"][:255],
+        "called": row["called"][:255],
+        "caller_domain": row["callerdomain"][:255],
+        "called_domain": row["calleddomain"][:255],
+        "sipcallerip": row["callerip"],
+        "sipcalledip": row["calledip"],
+        "vlan": row["vlan"],
+    }
+
+
+def active_calls_publish(*, tenant_id, id_sensor, rows, previous):
+    """Publish one sensor's active calls. ``previous`` is what the last call returned
+    ({callref: scope}); only new, changed and ended rows touch the database when Redis holds the
+    figures, every row (its ``state``) otherwise."""
+    now = timezone.now()
+    store = livestore.redis_store()
+    current = {row["callreference"]: tuple(row[k] for k in SCOPE_KEYS) for row in rows}
+    gone = [ref for ref in previous if ref not in current]
+    new = [row for row in rows if row["callreference"] not in previous]
+    changed = {row["callreference"]: row for row in rows if row["callreference"] in previous
+               and (store is None or previous[row["callreference"]] != current[row["callreference"]])}
+    with transaction.atomic():
+        if gone:
+            ActiveCall.objects.filter(tenant_id=tenant_id, id_sensor=id_sensor, callref__in=gone).delete()
+        ActiveCall.objects.bulk_create(
+            ActiveCall(tenant_id=tenant_id, id_sensor=id_sensor, callref=row["callreference"],
+                       callid=row["callid"][:255], calldate=_utc(row["calldate"]), state=row, updated_at=now,
+                       **_scope(row))
+            for row in new
+        )
+        if changed:
+            objs = list(ActiveCall.objects.filter(tenant_id=tenant_id, id_sensor=id_sensor, callref__in=list(changed)))
+            for obj in objs:
+                row = changed[obj.callref]
+                obj.state, obj.updated_at = row, now
+                for name, value in _scope(row).items():
+                    setattr(obj, name, value)
+            fields = ["state", "updated_at", "caller", "called", "caller_domain", "called_domain", "sipcallerip",
+                      "sipcalledip", "vlan"]
+            ActiveCall.objects.bulk_update(objs, fields)
+    if store is not None:
+        states = {row["callreference"]: orjson.dumps(row) for row in rows}
+        store.publish(tenant_id, id_sensor, states, settings.VOIPMON_LIVE_STALE_SECONDS)
+    return current
+
+
+def active_calls_clear(*, sensors):
+    """Forget the active calls of these (tenant id, id_sensor) pairs (a listener starting or stopping)."""
+    store = livestore.redis_store()
+    for tenant_id, id_sensor in sensors:
+        ActiveCall.objects.filter(tenant_id=tenant_id, id_sensor=id_sensor).delete()
+        if store is not None:
+            store.publish(tenant_id, id_sensor, {}, 1)
+
+
+def active_call_command(*, actor, id_sensor, callref, command):
+    """Queue pausecall / unpausecall on a visible active call; the row is also the audit entry.
+
+    Repeating a command is harmless (pausing a paused call changes nothing). An unknown call, or one
+    the actor may not see, is "Call id not found", as the sniffer answers."""
+    actor.require("can_activecalls")
+    if command not in (ActiveCallCommand.PAUSE, ActiveCallCommand.UNPAUSE):
+        raise InvalidInput(_("command must be pausecall or unpausecall."))
+    call = active_call_queryset(actor=actor, id_sensor=id_sensor, callref=callref).first()
+    if call is None:
+        raise NotFound("Call id not found")
+    return ActiveCallCommand.objects.create(
+        tenant_id=actor.tenant_id, id_sensor=call.id_sensor, callref=call.callref, callid=call.callid,
+        command=command, user_id=actor.user_id,
+    )
+
+
+def active_call_command_done(*, command_id, result):
+    ActiveCallCommand.objects.filter(pk=command_id).update(applied_at=timezone.now(), result=str(result)[:100])
+
+
+def listener_status_save(*, name, started_at, packets, drops, active_calls, kernel_drops):
+    HepListenerStatus.objects.update_or_create(
+        name=name,
+        defaults={"started_at": started_at, "updated_at": timezone.now(), "packets": packets, "drops": drops,
+                  "active_calls": active_calls, "kernel_drops": kernel_drops},
+    )
