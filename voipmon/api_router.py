@@ -19,5 +19,6 @@ router.register("exports", ExportViewSet, basename="export")
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
     path("", include("apps.media.api.urls")),
+    path("", include("apps.live.api.urls")),
     *router.urls,
 ]

@@ -1,13 +1,14 @@
 """Reads of live state: active calls (database rows, fresh figures from Redis when configured)."""
 
 import datetime as dt
+from dataclasses import replace
 
 import orjson
 from django.conf import settings
 from django.utils import timezone
 
 from apps.capture.models import CaptureSettings
-from apps.core.actor import system_actor
+from apps.core.actor import Restrictions, system_actor
 from apps.core.exceptions import NotFound
 from apps.sensors.models import Sensor
 
@@ -57,8 +58,11 @@ def active_call_get(*, actor, callref, id_sensor=None):
     return rows[0]
 
 
-def active_call_count(*, actor):
-    return len(active_call_list(actor=actor))
+def live_concurrency(*, actor):
+    """Calls of the actor's tenant in progress now. The plan is the tenant's, so the user's sensor and
+    number restrictions do not apply (as in cdr_peak_concurrency)."""
+    tenant_wide = replace(actor, sensor_ids=None, restrictions=Restrictions())
+    return len(active_call_list(actor=tenant_wide))
 
 
 def active_call_commands_pending(*, after_id):
