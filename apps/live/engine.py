@@ -14,6 +14,7 @@ calls.
 """
 
 import collections
+import os
 import secrets
 import struct
 import time
@@ -253,7 +254,9 @@ class LiveEngine:
     def pipe(self, sensor, custom_headers=(), match_header=None):
         pipe = self.pipes.get(sensor)
         if pipe is None:
-            pipe = self.pipes[sensor] = SensorPipe(sensor, self.work_dir, custom_headers, match_header, self.timers)
+            folder = os.path.join(self.work_dir, str(sensor))  # per sensor: the same Call-ID may come from two
+            os.makedirs(folder, exist_ok=True)
+            pipe = self.pipes[sensor] = SensorPipe(sensor, folder, custom_headers, match_header, self.timers)
         return pipe
 
     def packet(self, sensor, pkt, **settings):

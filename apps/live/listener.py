@@ -9,15 +9,15 @@ slow commit shows as a growing queue, not as kernel drops.
 
 import datetime as dt
 import logging
-import os
 import queue
 import selectors
+import shutil
 import socket
 import tempfile
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 
 from apps.capture.services import STAT_KEYS, sip_counts_store
 from apps.sensors.hepkey import hep_key_check
@@ -56,6 +56,17 @@ def udp_kernel_drops(port):
         except (OSError, ValueError, IndexError, StopIteration):
             continue
     return total
+
+
+def retrying(write, tries=5):
+    """A write that SQLite may refuse for a moment while a reader holds its lock: try again."""
+    for attempt in range(tries):
+        try:
+            return write()
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 class SensorCounters:
@@ -326,7 +337,8 @@ class HepServer:
                     tenant_id, id_sensor = by_pk.get(closed.sensor, (None, None))
                     if tenant_id is None:
                         continue
-                    live_call_store(tenant=self.tenants[tenant_id], id_sensor=id_sensor, closed=closed)
+                    retrying(lambda: live_call_store(tenant=self.tenants[tenant_id], id_sensor=id_sensor,
+                                                     closed=closed))
                     self.stored += 1
                     self.store_latency.append(time.monotonic() - closed_at)
                 elif kind == "publish":
@@ -362,7 +374,4 @@ class HepServer:
                              kernel_drops=udp_kernel_drops(self.port) if self.udp else None)
 
     def cleanup(self):
-        try:
-            os.rmdir(self.work_dir)
-        except OSError:
-            pass
+        shutil.rmtree(self.work_dir, ignore_errors=True)

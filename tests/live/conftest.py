@@ -84,13 +84,19 @@ def send_tcp(port, packets):
 
 
 def wait_for(predicate, timeout=30.0, step=0.05):
+    """Poll until ``predicate`` is true. A read that SQLite's shared in-memory test database refuses
+    while the listener's thread writes ("table is locked") is polled again."""
+    from django.db import OperationalError
+
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
+    while True:
+        try:
+            value = predicate()
+        except OperationalError:
+            value = None
+        if value or time.monotonic() >= end:
             return value
         time.sleep(step)
-    return predicate()
 
 
 @pytest.fixture(scope="session")
