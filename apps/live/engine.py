@@ -153,7 +153,7 @@ class SensorPipe:
         if call is None:
             return False
         spans = self.paused.setdefault(id(call), [])
-        now = self.now(wall)
+        now = self.max_ts  # from the next packet on: the span holds exactly the packets stored without payload
         if on and not (spans and spans[-1][1] is None):
             spans.append([now, None])
         elif not on and spans and spans[-1][1] is None:
