@@ -235,6 +235,10 @@ class HepServer:
             self._drop(None, "malformed")
             return
         entry = self.agents.get(pkt.agent_id)
+        if entry is None and pkt.agent_id and not pkt.agent_id & 0xFFFF:
+            # sngrep (1.6) writes its 16-bit capture id in the high half of the 32-bit chunk
+            entry = self.agents.get(pkt.agent_id >> 16)
+            pkt.agent_id >>= 16
         if entry is None:
             self._drop(None, "unknown_agent")
             return
