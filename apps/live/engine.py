@@ -66,6 +66,12 @@ class ClosedCall:
     def __init__(self, sensor, data, callref, pauses):
         self.sensor, self.data, self.callref, self.pauses = sensor, data, callref, pauses
 
+    def remove_files(self):
+        """The call's pcaps in the listener's work folder (copied to storage when it was stored)."""
+        for path in (self.data.pcap_sip_path, self.data.pcap_full_path):
+            if path and os.path.exists(path):
+                os.remove(path)
+
 
 class SensorPipe:
     """One sensor's analyzer, its packet clock, pause state and the loss history of its calls."""

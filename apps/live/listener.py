@@ -339,11 +339,15 @@ class HepServer:
                 if kind == "store":
                     _k, closed, closed_at = item
                     tenant_id, id_sensor = by_pk.get(closed.sensor, (None, None))
-                    if tenant_id is None:
+                    if tenant_id is None:  # the sensor lost its HEP settings meanwhile
+                        closed.remove_files()
                         continue
-                    retrying(lambda: live_call_store(tenant=self.tenants[tenant_id], id_sensor=id_sensor,
-                                                     closed=closed))
-                    self.stored += 1
+                    try:
+                        cdr = retrying(lambda: live_call_store(tenant=self.tenants[tenant_id], id_sensor=id_sensor,
+                                                               closed=closed))
+                    finally:
+                        closed.remove_files()
+                    self.stored += cdr is not None  # None: the same call was already stored (an import)
                     self.store_latency.append(time.monotonic() - closed_at)
                 elif kind == "publish":
                     _k, rows, counts, sip, _active = item

@@ -1,7 +1,6 @@
 """Every write of live capture: calls that ended, the active-call table, commands and counters."""
 
 import datetime as dt
-import os
 
 import orjson
 from django.conf import settings
@@ -25,19 +24,14 @@ def _utc(ts):
 
 def live_call_store(*, tenant, id_sensor, closed):
     """Store a call the listener closed, exactly as an import stores it, with its pause spans."""
-    data = closed.data
-    try:
-        cdr = call_store(tenant=tenant, id_sensor=id_sensor, call=data)
+    with transaction.atomic():
+        cdr = call_store(tenant=tenant, id_sensor=id_sensor, call=closed.data)
         if cdr is not None and closed.pauses:
             CallPause.objects.bulk_create(
                 CallPause(tenant=tenant, cdr=cdr, started_at=_utc(start), ended_at=_utc(end))
                 for start, end in closed.pauses
             )
-        return cdr
-    finally:
-        for path in (data.pcap_sip_path, data.pcap_full_path):
-            if path and os.path.exists(path):
-                os.remove(path)
+    return cdr
 
 
 def _scope(row):

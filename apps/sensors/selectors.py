@@ -13,3 +13,16 @@ def sensors_hep_enabled():
         "hep_agent_id", "pk", "tenant_id", "id_sensor", "hep_key_hash"
     )
     return {agent: (pk, tenant_id, id_sensor, key_hash) for agent, pk, tenant_id, id_sensor, key_hash in rows}
+
+
+def sensor_get_for_command(*, tenant, id_sensor):
+    """A tenant's sensor by number, for management commands (which act as the tenant)."""
+    from django.utils.translation import gettext as _
+
+    from apps.core.actor import system_actor
+    from apps.core.exceptions import NotFound
+
+    sensor = Sensor.objects.visible_to(system_actor(tenant)).filter(id_sensor=id_sensor).first()
+    if sensor is None:
+        raise NotFound(_("Sensor %(id)s does not exist in this tenant.") % {"id": id_sensor})
+    return sensor
