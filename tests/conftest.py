@@ -126,3 +126,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
 
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server for the test; Django's SMTP backend is pointed at it. Yields its Inbox."""
+    from tests.mailserver import smtp_server_start
+
+    controller, inbox = smtp_server_start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = controller.hostname
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -223,3 +223,22 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "media-exports-purge": {"task": "media.exports_purge", "schedule": 3600.0},
 }
+
+# E-mail (share links, reports, alerts) with Django's own names. Without EMAIL_HOST mail is written as
+# files under var/mail (the embedded default); with it, mail goes over SMTP. See apps/core/mail.py.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "voipmon <noreply@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = Path(env("VOIPMON_MAIL_DIR", str(BASE_DIR / "var" / "mail")))
+# Platform brand, the default for tenants without their own (apps/branding overrides it per tenant).
+VOIPMON_BRAND_NAME = env("VOIPMON_BRAND_NAME", "voipmon")
+VOIPMON_BRAND_MAIL_FOOTER = env("VOIPMON_BRAND_MAIL_FOOTER", "")
