@@ -7,6 +7,7 @@ write (calls that ended, the active-call table every second, counters, commands)
 slow commit shows as a growing queue, not as kernel drops.
 """
 
+import collections
 import datetime as dt
 import logging
 import queue
@@ -89,11 +90,11 @@ class HepServer:
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         if udp:
             self.udp = socket.socket(family, socket.SOCK_DGRAM)
-            for opt in (getattr(socket, "SO_RCVBUFFORCE", None), socket.SO_RCVBUF):
+            # SO_RCVBUFFORCE (Linux 33, root or CAP_NET_ADMIN) passes net.core.rmem_max; else the capped size
+            for opt in (getattr(socket, "SO_RCVBUFFORCE", 33), socket.SO_RCVBUF):
                 try:
-                    if opt is not None:
-                        self.udp.setsockopt(socket.SOL_SOCKET, opt, RCVBUF)
-                        break
+                    self.udp.setsockopt(socket.SOL_SOCKET, opt, RCVBUF)
+                    break
                 except OSError:
                     continue
             self.udp.bind((address, port))
@@ -122,7 +123,7 @@ class HepServer:
         self.stopping = threading.Event()
         self.started_at = dt.datetime.now(dt.UTC)
         self.stored = 0
-        self.store_latency = []  # seconds from a call's close to its commit (bench)
+        self.store_latency = collections.deque(maxlen=100000)  # seconds from a call's close to its commit
         self.sip_counted = {}
         self.writer = threading.Thread(target=self._writer, name="hep-writer", daemon=True)
 

@@ -31,3 +31,8 @@ class Command(BaseCommand):
         finally:
             server.cleanup()
         self.stdout.write(f"stopped: {server.packets} packets, {server.stored} calls stored")
+        latency = sorted(server.store_latency)
+        if latency:
+            p50, p95 = latency[len(latency) // 2], latency[min(len(latency) - 1, int(len(latency) * 0.95))]
+            self.stdout.write(f"close to commit: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+                              f"max {latency[-1] * 1000:.0f} ms over {len(latency)} calls")
