@@ -86,30 +86,17 @@ class HepServer:
         self.work_dir = tempfile.mkdtemp(prefix="voipmon-hep-")
         self.engine = LiveEngine(self.work_dir, timers)
         self.sel = selectors.DefaultSelector()
-        self.udp = self.tcp = None
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        if udp:
-            self.udp = socket.socket(family, socket.SOCK_DGRAM)
-            # SO_RCVBUFFORCE (Linux 33, root or CAP_NET_ADMIN) passes net.core.rmem_max; else the capped size
-            for opt in (getattr(socket, "SO_RCVBUFFORCE", 33), socket.SO_RCVBUF):
-                try:
-                    self.udp.setsockopt(socket.SOL_SOCKET, opt, RCVBUF)
-                    break
-                except OSError:
-                    continue
-            self.udp.bind((address, port))
-            self.udp.setblocking(False)
+        for attempt in range(20):  # port 0: one free number for both UDP and TCP
+            try:
+                self.udp, self.tcp = self._bind(address, port, udp, tcp)
+                break
+            except OSError:
+                if port or attempt == 19:
+                    raise
+        if self.udp is not None:
             self.sel.register(self.udp, selectors.EVENT_READ, "udp")
-            self.port = self.udp.getsockname()[1]
-        if tcp:
-            self.tcp = socket.socket(family, socket.SOCK_STREAM)
-            self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            self.tcp.bind((address, self.port if udp else port))
-            self.tcp.listen(64)
-            self.tcp.setblocking(False)
+        if self.tcp is not None:
             self.sel.register(self.tcp, selectors.EVENT_READ, "accept")
-            if not udp:
-                self.port = self.tcp.getsockname()[1]
         self.agents = {}  # agent id -> (sensor pk, tenant id, id_sensor, key hash)
         self.settings = {}  # tenant id -> {"custom_headers": .., "match_header": ..}
         self.tenants = {}
@@ -126,6 +113,37 @@ class HepServer:
         self.store_latency = collections.deque(maxlen=100000)  # seconds from a call's close to its commit
         self.sip_counted = {}
         self.writer = threading.Thread(target=self._writer, name="hep-writer", daemon=True)
+
+    def _bind(self, address, port, udp, tcp):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        usock = tsock = None
+        try:
+            if udp:
+                usock = socket.socket(family, socket.SOCK_DGRAM)
+                # SO_RCVBUFFORCE (Linux 33, root or CAP_NET_ADMIN) passes net.core.rmem_max; else the capped size
+                for opt in (getattr(socket, "SO_RCVBUFFORCE", 33), socket.SO_RCVBUF):
+                    try:
+                        usock.setsockopt(socket.SOL_SOCKET, opt, RCVBUF)
+                        break
+                    except OSError:
+                        continue
+                usock.bind((address, port))
+                usock.setblocking(False)
+                port = usock.getsockname()[1]
+            if tcp:
+                tsock = socket.socket(family, socket.SOCK_STREAM)
+                tsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                tsock.bind((address, port))
+                tsock.listen(64)
+                tsock.setblocking(False)
+                port = tsock.getsockname()[1]
+        except OSError:
+            for sock in (usock, tsock):
+                if sock is not None:
+                    sock.close()
+            raise
+        self.port = port
+        return usock, tsock
 
     # ------------------------------------------------------------------ receive thread
     def serve(self, ready=None):
