@@ -86,8 +86,12 @@ def capture_settings_of(*, tenant):
     return config.header_names(), (config.match_header or None)
 
 
-def sensor_visible(*, actor, id_sensor):
-    return Sensor.objects.visible_to(actor).filter(id_sensor=id_sensor).first()
+def sensor_external_list(*, actor, id_sensor=None):
+    """The actor's sensors that are external VoIPmonitor sniffers (manager port, no HEP)."""
+    queryset = Sensor.objects.visible_to(actor).exclude(manager_host="").filter(hep_agent_id__isnull=True)
+    if id_sensor is not None:
+        queryset = queryset.filter(id_sensor=id_sensor)
+    return list(queryset)
 
 
 def listener_status_list():

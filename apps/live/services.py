@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.capture.services import call_store
-from apps.core.exceptions import InvalidInput, NotFound
+from apps.core.exceptions import AppError, InvalidInput, NotFound
 
 from . import livestore
+from .manager import ManagerError, listcalls_parse, manager_command
 from .models import ActiveCall, ActiveCallCommand, CallPause, HepListenerStatus
-from .selectors import active_call_queryset
+from .selectors import active_call_queryset, sensor_external_list
 
 SCOPE_KEYS = ("caller", "called", "callerdomain", "calleddomain", "callerip", "calledip", "vlan")
 
@@ -46,7 +47,7 @@ def _scope(row):
     }
 
 
-def active_calls_publish(*, tenant_id, id_sensor, rows, previous):
+def active_calls_publish(*, tenant_id, id_sensor, rows, previous, replace=False):
     """Publish one sensor's active calls. ``previous`` is what the last call returned ({callref: scope}).
 
     Without Redis every row is rewritten (one DELETE and one multi-row INSERT in a transaction, far
@@ -55,7 +56,7 @@ def active_calls_publish(*, tenant_id, id_sensor, rows, previous):
     now = timezone.now()
     store = livestore.redis_store()
     current = {row["callreference"]: tuple(row[k] for k in SCOPE_KEYS) for row in rows}
-    if store is None:
+    if store is None or replace:
         stale, fresh = None, rows
     else:
         stale = [ref for ref, scope in previous.items() if current.get(ref) != scope]
@@ -95,13 +96,47 @@ def active_call_command(*, actor, id_sensor, callref, command):
     actor.require("can_activecalls")
     if command not in (ActiveCallCommand.PAUSE, ActiveCallCommand.UNPAUSE):
         raise InvalidInput(_("command must be pausecall or unpausecall."))
+    external = sensor_external_list(actor=actor, id_sensor=id_sensor)
+    if external:
+        external_active_calls_refresh(actor=actor, id_sensor=id_sensor)
     call = active_call_queryset(actor=actor, id_sensor=id_sensor, callref=callref).first()
     if call is None:
         raise NotFound("Call id not found")
+    sensor = next((s for s in external if s.id_sensor == call.id_sensor), None)
+    applied_at, result = None, ""
+    if sensor is not None:  # an external sniffer applies it now, through its manager port
+        reply = _manager(sensor, f"{command} {call.callref}")
+        if reply:
+            raise NotFound(reply) if "not found" in reply.lower() else InvalidInput(reply)
+        applied_at, result = timezone.now(), "ok"
     return ActiveCallCommand.objects.create(
         tenant_id=actor.tenant_id, id_sensor=call.id_sensor, callref=call.callref, callid=call.callid,
-        command=command, user_id=actor.user_id,
+        command=command, user_id=actor.user_id, applied_at=applied_at, result=result,
     )
+
+
+def _manager(sensor, command):
+    try:
+        return manager_command(sensor.manager_host, sensor.manager_port or 5029, command,
+                               aes_key=sensor.manager_aes_key or None, aes_iv=sensor.manager_aes_iv or None)
+    except ManagerError as exc:
+        raise AppError(_("The sniffer of sensor %(id)s did not answer: %(error)s") % {"id": sensor.id_sensor,
+                                                                                      "error": exc},
+                       code="sniffer_unreachable", status=502) from None
+
+
+def external_active_calls_refresh(*, actor, id_sensor=None):
+    """Read the calls in progress of the actor's external sniffers (manager port ``listcalls``) into the
+    active-call table, so the usual scoping applies to them as to our own."""
+    for sensor in sensor_external_list(actor=actor, id_sensor=id_sensor):
+        try:
+            states = listcalls_parse(_manager(sensor, "listcalls"), sensor.timezone)
+        except ManagerError as exc:
+            raise AppError(_("The sniffer of sensor %(id)s did not answer: %(error)s") % {"id": sensor.id_sensor,
+                                                                                          "error": exc},
+                           code="sniffer_unreachable", status=502) from None
+        active_calls_publish(tenant_id=sensor.tenant_id, id_sensor=sensor.id_sensor, rows=states, previous={},
+                             replace=True)
 
 
 def active_call_command_done(*, command_id, result):

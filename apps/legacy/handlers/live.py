@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from apps.core.exceptions import InvalidInput
 from apps.live.rows import listcalls_row
 from apps.live.selectors import active_call_list
-from apps.live.services import active_call_command
+from apps.live.services import active_call_command, external_active_calls_refresh
 
 from ..registry import legacy_task
 
@@ -35,7 +35,9 @@ def _params(params, allowed):
 def list_active_calls(*, actor, params, fields):
     params = _params(params, ("sensorId", "callId"))
     callid = params.get("callId")
-    rows = active_call_list(actor=actor, id_sensor=_sensor(params), callid=str(callid) if callid else None)
+    id_sensor = _sensor(params)
+    external_active_calls_refresh(actor=actor, id_sensor=id_sensor)  # external sniffers: their listcalls
+    rows = active_call_list(actor=actor, id_sensor=id_sensor, callid=str(callid) if callid else None)
     return {"total": len(rows), "rows": [listcalls_row(row, actor.timezone) for row in rows]}
 
 

@@ -11,7 +11,7 @@ from apps.core.api.views import ActorMixin
 from apps.core.exceptions import InvalidInput
 from apps.live.rows import listcalls_row
 from apps.live.selectors import active_call_get, active_call_list
-from apps.live.services import active_call_command
+from apps.live.services import active_call_command, external_active_calls_refresh
 
 from .serializers import ActiveCallCommandSerializer, ActiveCallSerializer
 
@@ -39,12 +39,14 @@ class ActiveCallViewSet(ActorMixin, viewsets.ViewSet):
         responses=ActiveCallSerializer(many=True),
     )
     def list(self, request):
-        rows = active_call_list(actor=self.actor, id_sensor=_int_param(request, "id_sensor"),
-                                callid=request.query_params.get("callid") or None)
+        id_sensor = _int_param(request, "id_sensor")
+        external_active_calls_refresh(actor=self.actor, id_sensor=id_sensor)
+        rows = active_call_list(actor=self.actor, id_sensor=id_sensor, callid=request.query_params.get("callid") or None)
         return Response([listcalls_row(row, self.actor.timezone) for row in rows])
 
     @extend_schema(responses=ActiveCallSerializer)
     def retrieve(self, request, pk=None):
+        external_active_calls_refresh(actor=self.actor)
         return Response(listcalls_row(active_call_get(actor=self.actor, callref=pk.lower()), self.actor.timezone))
 
     def _command(self, ref, command):
