@@ -36,9 +36,25 @@ AGENT, KEY = 9901, "bench-hep-key-0001"
 
 def generate(folder, name, calls, seconds, seed=11):
     path = folder / name
-    subprocess.run([sys.executable, str(SHARED / "captures" / "synthetic" / "gen_capture.py"), str(path), "--calls",
-                    str(calls), "--seconds", str(seconds), "--loss", "0.01", "--jitter-ms", "3", "--seed", str(seed)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "captures" / "synthetic" / "gen_capture.py"),
+            str(path),
+            "--calls",
+            str(calls),
+            "--seconds",
+            str(seconds),
+            "--loss",
+            "0.01",
+            "--jitter-ms",
+            "3",
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
@@ -90,11 +106,21 @@ def call_ends(packets):
 class Listener:
     def __init__(self, database_url):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "voipmon.settings.local",
-               "DJANGO_DEBUG": "false", "VOIPMON_LIVE_REDIS_URL": os.environ.get("VOIPMON_LIVE_REDIS_URL", "")}
-        self.proc = subprocess.Popen([sys.executable, "manage.py", "hep_listen", "--address", "127.0.0.1", "--port",
-                                      str(self.port), "--no-tcp"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "voipmon.settings.local",
+            "DJANGO_DEBUG": "false",
+            "VOIPMON_LIVE_REDIS_URL": os.environ.get("VOIPMON_LIVE_REDIS_URL", ""),
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "manage.py", "hep_listen", "--address", "127.0.0.1", "--port", str(self.port), "--no-tcp"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.time() + 120
         while time.time() < deadline:
             if self._bound():
@@ -141,7 +167,7 @@ def send(port, packets, rate, marks=None):
         start = time.perf_counter()
         wall0 = time.time() - start
         for i in range(0, len(packets), burst):
-            for raw in packets[i:i + burst]:
+            for raw in packets[i : i + burst]:
                 out(raw)
             if marks:
                 now = time.perf_counter()
@@ -163,9 +189,15 @@ def trial(database_url, packets, rate):
     status = listener.status()
     ours = sum((status.drops or {}).values()) if status else None
     received = status.packets if status else 0
-    return {"rate": rate, "achieved": len(packets) / seconds, "received": received, "sent": len(packets),
-            "kernel_drops": kernel, "our_drops": ours,
-            "lossless": received == len(packets) and kernel == 0 and ours == 0}
+    return {
+        "rate": rate,
+        "achieved": len(packets) / seconds,
+        "received": received,
+        "sent": len(packets),
+        "kernel_drops": kernel,
+        "our_drops": ours,
+        "lossless": received == len(packets) and kernel == 0 and ours == 0,
+    }
 
 
 def full_run(database_url, tenant, packets, rate):
@@ -187,9 +219,16 @@ def full_run(database_url, tenant, packets, rate):
     created = dict(Cdr.objects.filter(tenant=tenant, id_sensor=1).values_list("callid", "created_at"))
     delays = sorted(created[cid].timestamp() - sent_at[i] for i, cid in ends.items() if cid in created and i in sent_at)
     times = sorted(c.timestamp() for c in created.values())
-    return {"seconds": seconds, "stored": len(created), "calls": len(ends), "delays": delays, "memory": memory,
-            "kernel_drops": kernel, "close_commit": listener.close_commit, "first_last": (times[0], times[-1])
-            if times else None}
+    return {
+        "seconds": seconds,
+        "stored": len(created),
+        "calls": len(ends),
+        "delays": delays,
+        "memory": memory,
+        "kernel_drops": kernel,
+        "close_commit": listener.close_commit,
+        "first_last": (times[0], times[-1]) if times else None,
+    }
 
 
 def pct(values, q):
@@ -219,18 +258,24 @@ def main():
 
     peer = peer_import(tenant, main_pcap)
     peer_short = peer_import(tenant, short_pcap)
-    print(f"\npcap_import (peer) of {main_pcap.name}: {peer['packets']} packets, {peer['calls']} calls in "
-          f"{peer['seconds']:.1f} s = {peer['packets'] / peer['seconds']:,.0f} packets/s")
-    print(f"pcap_import (peer) of the short calls: {peer_short['calls']} calls in {peer_short['seconds']:.1f} s = "
-          f"{peer_short['calls'] / peer_short['seconds']:,.0f} calls/s")
+    print(
+        f"\npcap_import (peer) of {main_pcap.name}: {peer['packets']} packets, {peer['calls']} calls in "
+        f"{peer['seconds']:.1f} s = {peer['packets'] / peer['seconds']:,.0f} packets/s"
+    )
+    print(
+        f"pcap_import (peer) of the short calls: {peer_short['calls']} calls in {peer_short['seconds']:.1f} s = "
+        f"{peer_short['calls'] / peer_short['seconds']:,.0f} calls/s"
+    )
 
     packets = hep_packets(main_pcap)
     print(f"\nHEP over UDP, {min(a.trial_packets, len(packets))} packets per trial, fresh listener each:")
     best = None
     for rate in (int(r) for r in a.rates.split(",")):
         r = trial(a.db, packets[: a.trial_packets], rate)
-        print(f"  offered {rate:>7,}/s  sent at {r['achieved']:>9,.0f}/s  received {r['received']:>7}/{r['sent']}  "
-              f"kernel drops {r['kernel_drops']}  ours {r['our_drops']}  {'LOSSLESS' if r['lossless'] else 'loss'}")
+        print(
+            f"  offered {rate:>7,}/s  sent at {r['achieved']:>9,.0f}/s  received {r['received']:>7}/{r['sent']}  "
+            f"kernel drops {r['kernel_drops']}  ours {r['our_drops']}  {'LOSSLESS' if r['lossless'] else 'loss'}"
+        )
         if r["lossless"]:
             best = max(best or 0, r["achieved"])
         else:
@@ -238,18 +283,24 @@ def main():
     if best is None:
         best = int(a.rates.split(",")[0]) / 2
     rate = best * 0.9
-    print(f"packets/s accepted with no loss: {best:,.0f} (peer pcap_import: {peer['packets'] / peer['seconds']:,.0f}"
-          f" packets/s from a file)")
+    print(
+        f"packets/s accepted with no loss: {best:,.0f} (peer pcap_import: {peer['packets'] / peer['seconds']:,.0f}"
+        f" packets/s from a file)"
+    )
 
     clear_calls(tenant)
     for name, path in (("whole capture", main_pcap), ("half-length capture", half_pcap)):
         run = full_run(a.db, tenant, hep_packets(path), rate)
         d = run["delays"]
-        print(f"\n{name} at {rate:,.0f} packets/s: {run['stored']}/{run['calls']} calls stored, kernel drops "
-              f"{run['kernel_drops']}")
+        print(
+            f"\n{name} at {rate:,.0f} packets/s: {run['stored']}/{run['calls']} calls stored, kernel drops "
+            f"{run['kernel_drops']}"
+        )
         if d:
-            print(f"  last packet of a call -> its row: p50 {statistics.median(d):.2f} s, p95 {pct(d, 0.95):.2f} s, "
-                  f"max {d[-1]:.2f} s (includes the 5 s end-of-call linger in packet time)")
+            print(
+                f"  last packet of a call -> its row: p50 {statistics.median(d):.2f} s, p95 {pct(d, 0.95):.2f} s, "
+                f"max {d[-1]:.2f} s (includes the 5 s end-of-call linger in packet time)"
+            )
         if run["close_commit"]:
             print("  listener close -> commit: p50 {} ms, p95 {} ms, max {} ms".format(*run["close_commit"]))
         print(f"  listener memory: RSS {run['memory']['VmRSS']} MiB, peak {run['memory']['VmHWM']} MiB")
@@ -258,9 +309,11 @@ def main():
     run = full_run(a.db, tenant, packets, rate)
     if run["first_last"]:
         span = max(run["first_last"][1] - run["first_last"][0], 1e-3)
-        print(f"\nshort calls: {run['stored']}/{run['calls']} stored; {run['stored'] / span:,.0f} new calls/s "
-              f"(first to last commit, {span:.1f} s); peer pcap_import "
-              f"{peer_short['calls'] / peer_short['seconds']:,.0f} calls/s")
+        print(
+            f"\nshort calls: {run['stored']}/{run['calls']} stored; {run['stored'] / span:,.0f} new calls/s "
+            f"(first to last commit, {span:.1f} s); peer pcap_import "
+            f"{peer_short['calls'] / peer_short['seconds']:,.0f} calls/s"
+        )
 
 
 if __name__ == "__main__":

@@ -180,14 +180,24 @@ class SensorPipe:
 
     def _row(self, call, now):
         row = {
-            "callreference": self.callref(call), "callid": call.call_id, "calldate": call.first_ts,
-            "lastpackettime": call.last_ts, "duration": round((now or call.last_ts) - call.first_ts, 3),
+            "callreference": self.callref(call),
+            "callid": call.call_id,
+            "calldate": call.first_ts,
+            "lastpackettime": call.last_ts,
+            "duration": round((now or call.last_ts) - call.first_ts, 3),
             "connect_duration": round((now or call.last_ts) - call.t2xx, 3) if call.t2xx else 0,
-            "caller": call.caller or "", "called": call.called or "", "callername": call.callername or "",
-            "callerdomain": call.caller_domain or "", "calleddomain": call.called_domain or "",
-            "calleragent": call.a_ua or "", "calledagent": call.b_ua or "",
-            "callerip": call.caller_ip, "calledip": call.called_ip, "lastSIPresponseNum": call.last_code or 0,
-            "vlan": call.vlan, "state": _state(call),
+            "caller": call.caller or "",
+            "called": call.called or "",
+            "callername": call.callername or "",
+            "callerdomain": call.caller_domain or "",
+            "calleddomain": call.called_domain or "",
+            "calleragent": call.a_ua or "",
+            "calledagent": call.b_ua or "",
+            "callerip": call.caller_ip,
+            "calledip": call.called_ip,
+            "lastSIPresponseNum": call.last_code or 0,
+            "vlan": call.vlan,
+            "state": _state(call),
             "recording_paused": bool(call.pcap is not None and call.pcap.paused),
             "pauses": [list(s) for s in self.paused.get(id(call), [])],
         }
@@ -217,15 +227,21 @@ class SensorPipe:
         while len(hist) > 1 and now - hist[0][0] > LOSS_WINDOW:
             hist.popleft()
         d_recv, d_lost = st.received - hist[0][1], lost - hist[0][2]
-        out.update({
-            f"{prefix}_rtp": f"{flow.saddr}:{flow.sport} -> {flow.daddr}:{flow.dport}",
-            f"{prefix}_codec": flow.media.codec_of(pt) if flow.media is not None and pt is not None else pt,
-            f"{prefix}_received": st.received, f"{prefix}_loss_abs": lost,
-            f"{prefix}_loss": round(100.0 * lost / (st.received + lost), 2) if st.received + lost else 0.0,
-            f"{prefix}_loss_last10sec": round(100.0 * d_lost / (d_recv + d_lost), 2) if d_recv + d_lost > 0 else 0.0,
-            f"{prefix}_jitter": round(st.jitter, 1), f"{prefix}_jitter_avg": round(st.avg_jitter, 1),
-            f"{prefix}_jitter_max": round(st.jitter_max, 1),
-        })
+        out.update(
+            {
+                f"{prefix}_rtp": f"{flow.saddr}:{flow.sport} -> {flow.daddr}:{flow.dport}",
+                f"{prefix}_codec": flow.media.codec_of(pt) if flow.media is not None and pt is not None else pt,
+                f"{prefix}_received": st.received,
+                f"{prefix}_loss_abs": lost,
+                f"{prefix}_loss": round(100.0 * lost / (st.received + lost), 2) if st.received + lost else 0.0,
+                f"{prefix}_loss_last10sec": round(100.0 * d_lost / (d_recv + d_lost), 2)
+                if d_recv + d_lost > 0
+                else 0.0,
+                f"{prefix}_jitter": round(st.jitter, 1),
+                f"{prefix}_jitter_avg": round(st.avg_jitter, 1),
+                f"{prefix}_jitter_max": round(st.jitter_max, 1),
+            }
+        )
         for name, k in (("mosf1", 0), ("mosf2", 1), ("mosAD", 2)):
             avg, worst = st.mos(k)
             acc = st.intervals[k]

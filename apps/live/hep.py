@@ -36,8 +36,24 @@ class HepError(ValueError):
 
 
 class HepPacket:
-    __slots__ = ("family", "proto", "src", "dst", "sport", "dport", "sec", "usec", "payload_type", "agent_id",
-                 "auth_key", "payload", "correlation", "vlan", "agent_name", "size")
+    __slots__ = (
+        "family",
+        "proto",
+        "src",
+        "dst",
+        "sport",
+        "dport",
+        "sec",
+        "usec",
+        "payload_type",
+        "agent_id",
+        "auth_key",
+        "payload",
+        "correlation",
+        "vlan",
+        "agent_name",
+        "size",
+    )
 
     def __init__(self, **kw):
         self.family = FAMILY_V4
@@ -169,8 +185,24 @@ def _chunk(ctype, body, vendor=0):
     return struct.pack("!HHH", vendor, ctype, 6 + len(body)) + body
 
 
-def hep_encode(*, src, dst, sport, dport, ts, payload, agent_id, auth_key=b"", payload_type=PT_SIP, proto=17,
-               vlan=None, correlation=None, agent_name=None, compress=False, vendor=0):
+def hep_encode(
+    *,
+    src,
+    dst,
+    sport,
+    dport,
+    ts,
+    payload,
+    agent_id,
+    auth_key=b"",
+    payload_type=PT_SIP,
+    proto=17,
+    vlan=None,
+    correlation=None,
+    agent_name=None,
+    compress=False,
+    vendor=0,
+):
     """One HEP v3 packet; ``src``/``dst`` are packed addresses (4 or 16 bytes), ``ts`` epoch seconds."""
     v6 = len(src) == 16
     sec = int(ts)

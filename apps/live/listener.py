@@ -9,6 +9,7 @@ slow commit shows as a growing queue, not as kernel drops.
 
 import collections
 import datetime as dt
+import functools
 import logging
 import queue
 import selectors
@@ -29,8 +30,13 @@ from apps.tenants.selectors import tenant_get_by_id
 from . import hep
 from .engine import LiveEngine
 from .selectors import active_call_commands_pending, capture_settings_of
-from .services import (active_call_command_done, active_calls_clear, active_calls_publish, listener_status_save,
-                       live_call_store)
+from .services import (
+    active_call_command_done,
+    active_calls_clear,
+    active_calls_publish,
+    listener_status_save,
+    live_call_store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -304,8 +310,11 @@ class HepServer:
         for pk, pipe in self.engine.pipes.items():
             stats = pipe.analyzer.stats
             seen = self.sip_counted.setdefault(pk, {})
-            delta = {k: v - seen.get(k, 0) for k, v in stats.items()
-                     if k not in STAT_KEYS and isinstance(v, int) and v > seen.get(k, 0)}
+            delta = {
+                k: v - seen.get(k, 0)
+                for k, v in stats.items()
+                if k not in STAT_KEYS and isinstance(v, int) and v > seen.get(k, 0)
+            }
             if delta:
                 seen.update({k: stats[k] for k in delta})
                 sip[pk] = delta
@@ -362,8 +371,11 @@ class HepServer:
                         closed.remove_files()
                         continue
                     try:
-                        cdr = retrying(lambda: live_call_store(tenant=self.tenants[tenant_id], id_sensor=id_sensor,
-                                                               closed=closed))
+                        cdr = retrying(
+                            functools.partial(
+                                live_call_store, tenant=self.tenants[tenant_id], id_sensor=id_sensor, closed=closed
+                            )
+                        )
                     finally:
                         closed.remove_files()
                     self.stored += cdr is not None  # None: the same call was already stored (an import)
@@ -374,17 +386,20 @@ class HepServer:
                         if pk in by_pk:
                             t, s = by_pk[pk]
                             self.published[pk] = active_calls_publish(
-                                tenant_id=t, id_sensor=s, rows=sensor_rows, previous=self.published.get(pk, {}))
+                                tenant_id=t, id_sensor=s, rows=sensor_rows, previous=self.published.get(pk, {})
+                            )
                     sensor_hep_counters_add(counts=counts)
                     for pk, delta in sip.items():
                         if pk in by_pk:
                             t, s = by_pk[pk]
-                            sip_counts_store(tenant=self.tenants[t], id_sensor=s, stats=delta,
-                                             day=dt.datetime.now(dt.UTC).date())
+                            sip_counts_store(
+                                tenant=self.tenants[t], id_sensor=s, stats=delta, day=dt.datetime.now(dt.UTC).date()
+                            )
                     for command in active_call_commands_pending(after_id=last_command):
                         last_command = command["id"]
-                        pk = next((p for p, ts in by_pk.items()
-                                   if ts == (command["tenant_id"], command["id_sensor"])), None)
+                        pk = next(
+                            (p for p, ts in by_pk.items() if ts == (command["tenant_id"], command["id_sensor"])), None
+                        )
                         on = command["command"] == "pausecall"
                         self.inbox.put(("command", command["id"], pk, command["callref"], on))
                     self._status()
@@ -396,9 +411,14 @@ class HepServer:
                 log.exception("HEP listener: %s failed", kind)
 
     def _status(self):
-        listener_status_save(name=self.name, started_at=self.started_at, packets=self.packets, drops=dict(self.drops),
-                             active_calls=self.engine.active_count(),
-                             kernel_drops=udp_kernel_drops(self.port) if self.udp else None)
+        listener_status_save(
+            name=self.name,
+            started_at=self.started_at,
+            packets=self.packets,
+            drops=dict(self.drops),
+            active_calls=self.engine.active_count(),
+            kernel_drops=udp_kernel_drops(self.port) if self.udp else None,
+        )
 
     def cleanup(self):
         shutil.rmtree(self.work_dir, ignore_errors=True)

@@ -118,11 +118,16 @@ def listcalls_parse(reply, tz_name="UTC"):
         start = _epoch(raw.get("calldate"), tz_name) or 0.0
         state = dict(raw)
         state.update(
-            callreference=str(raw.get("callreference", "")).lower(), callid=str(raw.get("callid", "")),
-            calldate=start, lastpackettime=_epoch(raw.get("lastpackettime"), tz_name) or start,
-            duration=float(raw.get("duration") or 0), connect_duration=float(raw.get("connect_duration") or 0),
-            callerip=_ip_text(raw.get("callerip")), calledip=_ip_text(raw.get("calledip")),
-            src_codec=raw.get("callercodec"), dst_codec=raw.get("calledcodec"),
+            callreference=str(raw.get("callreference", "")).lower(),
+            callid=str(raw.get("callid", "")),
+            calldate=start,
+            lastpackettime=_epoch(raw.get("lastpackettime"), tz_name) or start,
+            duration=float(raw.get("duration") or 0),
+            connect_duration=float(raw.get("connect_duration") or 0),
+            callerip=_ip_text(raw.get("callerip")),
+            calledip=_ip_text(raw.get("calledip")),
+            src_codec=raw.get("callercodec"),
+            dst_codec=raw.get("calledcodec"),
             recording_paused=bool(raw.get("recording_paused", False)),
         )
         for key in ("caller", "called", "callername", "callerdomain", "calleddomain", "calleragent", "calledagent"):

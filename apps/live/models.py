@@ -56,7 +56,9 @@ class ActiveCallCommand(TenantOwned):
     callref = models.CharField(_("call reference"), max_length=32)
     callid = models.CharField(_("Call-ID"), max_length=255, blank=True)
     command = models.CharField(max_length=20, choices=COMMANDS)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
     result = models.CharField(max_length=100, blank=True)

@@ -50,8 +50,19 @@ def capture_hep_packets(path, *, agent_id, auth_key=b"", compress_sip=False):
         if ptype is None:
             continue
         try:
-            yield hep.hep_encode(src=src, dst=dst, sport=sport, dport=dport, ts=ts, payload=payload, proto=proto,
-                                 agent_id=agent_id, auth_key=auth_key, payload_type=ptype, vlan=vlan,
-                                 compress=compress_sip and ptype == hep.PT_SIP)
+            yield hep.hep_encode(
+                src=src,
+                dst=dst,
+                sport=sport,
+                dport=dport,
+                ts=ts,
+                payload=payload,
+                proto=proto,
+                agent_id=agent_id,
+                auth_key=auth_key,
+                payload_type=ptype,
+                vlan=vlan,
+                compress=compress_sip and ptype == hep.PT_SIP,
+            )
         except ValueError:
             continue  # larger than one HEP packet can carry

@@ -11,14 +11,43 @@ import ipaddress
 import zoneinfo
 
 FIELDS = (
-    "callreference", "callid", "calldate", "calldate_num", "lastpackettime", "duration", "connect_duration", "caller",
-    "called", "callername", "callerdomain", "calleddomain", "calleragent", "calledagent", "callerip", "calledip",
-    "lastSIPresponseNum", "rtp_src", "rtp_dst", "callercodec", "calledcodec",
-    *(f"{side}_{name}{suffix}" for side in ("src", "dst") for name in ("mosf1", "mosf2", "mosAD")
-      for suffix in ("", "_avg", "_min")),
-    *(f"{side}_{name}" for side in ("src", "dst") for name in ("jitter", "jitter_avg", "jitter_max", "received",
-                                                              "loss_abs", "loss", "loss_last10sec")),
-    "id_sensor", "vlan", "state", "recording_paused", "started_at",
+    "callreference",
+    "callid",
+    "calldate",
+    "calldate_num",
+    "lastpackettime",
+    "duration",
+    "connect_duration",
+    "caller",
+    "called",
+    "callername",
+    "callerdomain",
+    "calleddomain",
+    "calleragent",
+    "calledagent",
+    "callerip",
+    "calledip",
+    "lastSIPresponseNum",
+    "rtp_src",
+    "rtp_dst",
+    "callercodec",
+    "calledcodec",
+    *(
+        f"{side}_{name}{suffix}"
+        for side in ("src", "dst")
+        for name in ("mosf1", "mosf2", "mosAD")
+        for suffix in ("", "_avg", "_min")
+    ),
+    *(
+        f"{side}_{name}"
+        for side in ("src", "dst")
+        for name in ("jitter", "jitter_avg", "jitter_max", "received", "loss_abs", "loss", "loss_last10sec")
+    ),
+    "id_sensor",
+    "vlan",
+    "state",
+    "recording_paused",
+    "started_at",
 )
 
 

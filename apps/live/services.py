@@ -68,9 +68,16 @@ def active_calls_publish(*, tenant_id, id_sensor, rows, previous, replace=False)
         elif stale:
             existing.filter(callref__in=stale).delete()
         ActiveCall.objects.bulk_create(
-            ActiveCall(tenant_id=tenant_id, id_sensor=id_sensor, callref=row["callreference"],
-                       callid=row["callid"][:255], calldate=_utc(row["calldate"]), state=row, updated_at=now,
-                       **_scope(row))
+            ActiveCall(
+                tenant_id=tenant_id,
+                id_sensor=id_sensor,
+                callref=row["callreference"],
+                callid=row["callid"][:255],
+                calldate=_utc(row["calldate"]),
+                state=row,
+                updated_at=now,
+                **_scope(row),
+            )
             for row in fresh
         )
     if store is not None:
@@ -110,19 +117,32 @@ def active_call_command(*, actor, id_sensor, callref, command):
             raise NotFound(reply) if "not found" in reply.lower() else InvalidInput(reply)
         applied_at, result = timezone.now(), "ok"
     return ActiveCallCommand.objects.create(
-        tenant_id=actor.tenant_id, id_sensor=call.id_sensor, callref=call.callref, callid=call.callid,
-        command=command, user_id=actor.user_id, applied_at=applied_at, result=result,
+        tenant_id=actor.tenant_id,
+        id_sensor=call.id_sensor,
+        callref=call.callref,
+        callid=call.callid,
+        command=command,
+        user_id=actor.user_id,
+        applied_at=applied_at,
+        result=result,
     )
 
 
 def _manager(sensor, command):
     try:
-        return manager_command(sensor.manager_host, sensor.manager_port or 5029, command,
-                               aes_key=sensor.manager_aes_key or None, aes_iv=sensor.manager_aes_iv or None)
+        return manager_command(
+            sensor.manager_host,
+            sensor.manager_port or 5029,
+            command,
+            aes_key=sensor.manager_aes_key or None,
+            aes_iv=sensor.manager_aes_iv or None,
+        )
     except ManagerError as exc:
-        raise AppError(_("The sniffer of sensor %(id)s did not answer: %(error)s") % {"id": sensor.id_sensor,
-                                                                                      "error": exc},
-                       code="sniffer_unreachable", status=502) from None
+        raise AppError(
+            _("The sniffer of sensor %(id)s did not answer: %(error)s") % {"id": sensor.id_sensor, "error": exc},
+            code="sniffer_unreachable",
+            status=502,
+        ) from None
 
 
 def external_active_calls_refresh(*, actor, id_sensor=None):
@@ -132,11 +152,14 @@ def external_active_calls_refresh(*, actor, id_sensor=None):
         try:
             states = listcalls_parse(_manager(sensor, "listcalls"), sensor.timezone)
         except ManagerError as exc:
-            raise AppError(_("The sniffer of sensor %(id)s did not answer: %(error)s") % {"id": sensor.id_sensor,
-                                                                                          "error": exc},
-                           code="sniffer_unreachable", status=502) from None
-        active_calls_publish(tenant_id=sensor.tenant_id, id_sensor=sensor.id_sensor, rows=states, previous={},
-                             replace=True)
+            raise AppError(
+                _("The sniffer of sensor %(id)s did not answer: %(error)s") % {"id": sensor.id_sensor, "error": exc},
+                code="sniffer_unreachable",
+                status=502,
+            ) from None
+        active_calls_publish(
+            tenant_id=sensor.tenant_id, id_sensor=sensor.id_sensor, rows=states, previous={}, replace=True
+        )
 
 
 def active_call_command_done(*, command_id, result):
@@ -146,6 +169,12 @@ def active_call_command_done(*, command_id, result):
 def listener_status_save(*, name, started_at, packets, drops, active_calls, kernel_drops):
     HepListenerStatus.objects.update_or_create(
         name=name,
-        defaults={"started_at": started_at, "updated_at": timezone.now(), "packets": packets, "drops": drops,
-                  "active_calls": active_calls, "kernel_drops": kernel_drops},
+        defaults={
+            "started_at": started_at,
+            "updated_at": timezone.now(),
+            "packets": packets,
+            "drops": drops,
+            "active_calls": active_calls,
+            "kernel_drops": kernel_drops,
+        },
     )

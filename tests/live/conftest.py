@@ -112,9 +112,25 @@ def synthetic(tmp_path_factory):
     def make(*, calls, seconds, loss, jitter, seed):
         path = folder / f"syn_{calls}_{seconds}_{loss}_{jitter}_{seed}.pcap"
         if not path.exists():
-            subprocess.run([sys.executable, str(CAPTURES / "synthetic" / "gen_capture.py"), str(path), "--calls",
-                            str(calls), "--seconds", str(seconds), "--loss", str(loss), "--jitter-ms", str(jitter),
-                            "--seed", str(seed)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(CAPTURES / "synthetic" / "gen_capture.py"),
+                    str(path),
+                    "--calls",
+                    str(calls),
+                    "--seconds",
+                    str(seconds),
+                    "--loss",
+                    str(loss),
+                    "--jitter-ms",
+                    str(jitter),
+                    "--seed",
+                    str(seed),
+                ],
+                check=True,
+                capture_output=True,
+            )
         return path
 
     return make

@@ -69,8 +69,9 @@ def test_public_capture_as_hep_equals_its_import(tenant_a, hep_a, hep_server, na
 
 
 @pytest.mark.parametrize("seed,loss,jitter", [(2, 0.01, 3), (3, 0.03, 8), (4, 0.06, 20)])
-def test_synthetic_capture_as_hep_over_tcp_equals_its_import(tenant_a, hep_a, hep_server, synthetic, seed, loss,
-                                                              jitter):
+def test_synthetic_capture_as_hep_over_tcp_equals_its_import(
+    tenant_a, hep_a, hep_server, synthetic, seed, loss, jitter
+):
     path = synthetic(calls=4, seconds=6, loss=loss, jitter=jitter, seed=seed)
     capture_import_file(tenant=tenant_a, id_sensor=1, path=path)
     server = hep_server()

@@ -10,11 +10,15 @@ from hypothesis import strategies as st
 from apps.live import hep
 
 # the spec's worked 113-byte example, byte for byte
-SPEC_EXAMPLE = bytes.fromhex(
-    "48455033 0071 0000 0001 0007 02 0000 0002 0007 11 0000 0003 000a d4ca0001"
-    " 0000 0004 000a 527400d3 0000 0007 0008 2eea 0000 0008 0008 13c4 0000 0009 000a 4e4982cb"
-    " 0000 000a 000a 0001d4c0 0000 000b 0007 01 0000 000c 000a 000000e4".replace(" ", "")
-) + bytes.fromhex("0000000f0014") + b"INVITE sip:bob"
+SPEC_EXAMPLE = (
+    bytes.fromhex(
+        "48455033 0071 0000 0001 0007 02 0000 0002 0007 11 0000 0003 000a d4ca0001"
+        " 0000 0004 000a 527400d3 0000 0007 0008 2eea 0000 0008 0008 13c4 0000 0009 000a 4e4982cb"
+        " 0000 000a 000a 0001d4c0 0000 000b 0007 01 0000 000c 000a 000000e4".replace(" ", "")
+    )
+    + bytes.fromhex("0000000f0014")
+    + b"INVITE sip:bob"
+)
 
 
 def chunk(ctype, body, vendor=0):
@@ -39,11 +43,22 @@ def test_the_specs_worked_example():
 def test_every_chunk_type_of_the_spec():
     src6, dst6 = bytes(range(16)), bytes(range(16, 32))
     raw = packet(
-        chunk(1, b"\x0a"), chunk(2, b"\x06"), chunk(5, src6), chunk(6, dst6), chunk(7, b"\x13\xc4"),
-        chunk(8, b"\x13\xc5"), chunk(9, struct.pack("!I", 1700000000)), chunk(10, struct.pack("!I", 999999)),
-        chunk(11, b"\x05"), chunk(12, struct.pack("!I", 77)), chunk(14, b"secret-key"),
-        chunk(16, gzip.compress(b"\x80\xc8 rtcp")), chunk(17, b"call-1@host"), chunk(18, b"\x00\x2a"),
-        chunk(19, b"kamailio-1"), chunk(0x0D, b"\x00\x00\x00\x05"),  # keep-alive timer: skipped
+        chunk(1, b"\x0a"),
+        chunk(2, b"\x06"),
+        chunk(5, src6),
+        chunk(6, dst6),
+        chunk(7, b"\x13\xc4"),
+        chunk(8, b"\x13\xc5"),
+        chunk(9, struct.pack("!I", 1700000000)),
+        chunk(10, struct.pack("!I", 999999)),
+        chunk(11, b"\x05"),
+        chunk(12, struct.pack("!I", 77)),
+        chunk(14, b"secret-key"),
+        chunk(16, gzip.compress(b"\x80\xc8 rtcp")),
+        chunk(17, b"call-1@host"),
+        chunk(18, b"\x00\x2a"),
+        chunk(19, b"kamailio-1"),
+        chunk(0x0D, b"\x00\x00\x00\x05"),  # keep-alive timer: skipped
     )
     pkt = hep.hep_decode(raw)
     assert (pkt.family, pkt.proto, pkt.src, pkt.dst, pkt.sport, pkt.dport) == (10, 6, src6, dst6, 5060, 5061)
@@ -72,8 +87,10 @@ def test_unknown_chunks_and_vendors_are_skipped():
         (packet(chunk(3, b"\x01\x02\x03"), chunk(4, b"\x01\x02\x03\x04"), chunk(15, b"x")), "malformed"),
         (packet(chunk(3, b"\x01\x02\x03\x04"), chunk(4, b"\x01\x02\x03\x04")), "malformed"),  # no payload
         (packet(chunk(3, b"\x01\x02\x03\x04"), chunk(4, b"\x01\x02\x03\x04"), chunk(16, b"not gzip")), "gzip"),
-        (packet(chunk(3, b"\x01\x02\x03\x04"), chunk(4, b"\x01\x02\x03\x04"), struct.pack("!HHH", 0, 15, 3)),
-         "malformed"),  # chunk length below its own header
+        (
+            packet(chunk(3, b"\x01\x02\x03\x04"), chunk(4, b"\x01\x02\x03\x04"), struct.pack("!HHH", 0, 15, 3)),
+            "malformed",
+        ),  # chunk length below its own header
     ],
 )
 def test_malformed_packets_are_refused_with_a_reason(raw, reason):
@@ -83,9 +100,21 @@ def test_malformed_packets_are_refused_with_a_reason(raw, reason):
 
 
 def test_encoder_round_trip_with_gzip_and_vlan():
-    raw = hep.hep_encode(src=b"\x0a\x00\x00\x01", dst=b"\x0a\x00\x00\x02", sport=5060, dport=5062, ts=1700000000.25,
-                         payload=b"OPTIONS sip:x SIP/2.0\r\n\r\n", agent_id=9, auth_key=b"k" * 12, vlan=7,
-                         compress=True, proto=6, correlation=b"c1", agent_name="edge")
+    raw = hep.hep_encode(
+        src=b"\x0a\x00\x00\x01",
+        dst=b"\x0a\x00\x00\x02",
+        sport=5060,
+        dport=5062,
+        ts=1700000000.25,
+        payload=b"OPTIONS sip:x SIP/2.0\r\n\r\n",
+        agent_id=9,
+        auth_key=b"k" * 12,
+        vlan=7,
+        compress=True,
+        proto=6,
+        correlation=b"c1",
+        agent_name="edge",
+    )
     pkt = hep.hep_decode(raw)
     assert pkt.payload == b"OPTIONS sip:x SIP/2.0\r\n\r\n" and pkt.ts == 1700000000.25
     assert (pkt.vlan, pkt.proto, pkt.agent_id, pkt.auth_key, pkt.agent_name) == (7, 6, 9, b"k" * 12, "edge")
@@ -102,8 +131,10 @@ def test_fuzz_random_bytes_only_ever_raise_hep_error(data):
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, len(SPEC_EXAMPLE) - 1), st.integers(0, 255)), max_size=6),
-       st.integers(0, len(SPEC_EXAMPLE)))
+@given(
+    st.lists(st.tuples(st.integers(0, len(SPEC_EXAMPLE) - 1), st.integers(0, 255)), max_size=6),
+    st.integers(0, len(SPEC_EXAMPLE)),
+)
 def test_fuzz_mutated_valid_packets_only_ever_raise_hep_error(flips, cut):
     data = bytearray(SPEC_EXAMPLE[:cut] if cut else SPEC_EXAMPLE)
     for pos, value in flips:

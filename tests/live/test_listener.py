@@ -72,14 +72,18 @@ def test_counters_show_in_the_rest_sensor_resource(tenant_a, hep_a, hep_server, 
 
 
 def test_a_call_is_listed_while_it_happens_then_stored(client, tenant_a, hep_a, hep_server, one_call):
-    user = user_create(username="noc", tenant=tenant_a, password=PASSWORD, flags={"can_activecalls": True,
-                                                                                   "can_cdr": True})
+    user = user_create(
+        username="noc", tenant=tenant_a, password=PASSWORD, flags={"can_activecalls": True, "can_cdr": True}
+    )
     packets = hep_of(one_call, *hep_a)
     bye = next(i for i, p in enumerate(packets) if b"BYE sip:" in p)
     server = hep_server()
     send_tcp(server.port, packets[:bye])
-    body = wait_for(lambda: (lambda b: b if b.get("total") == 1 and b["rows"][0]["src_received"] else None)(
-        legacy(client, user, "listActiveCalls", {"sensorId": 2})))
+    body = wait_for(
+        lambda: (lambda b: b if b.get("total") == 1 and b["rows"][0]["src_received"] else None)(
+            legacy(client, user, "listActiveCalls", {"sensorId": 2})
+        )
+    )
     assert body and body["success"] is True, body
     row = body["rows"][0]
     assert row["state"] == "connected" and row["recording_paused"] is False
@@ -95,8 +99,9 @@ def test_a_call_is_listed_while_it_happens_then_stored(client, tenant_a, hep_a, 
     assert [c["callid"] for c in calls] == [row["callid"]]
 
 
-def test_two_tenants_at_once_never_see_each_others_calls(client, tenant_a, tenant_b, hep_a, hep_b, hep_server,
-                                                          synthetic):
+def test_two_tenants_at_once_never_see_each_others_calls(
+    client, tenant_a, tenant_b, hep_a, hep_b, hep_server, synthetic
+):
     path = synthetic(calls=3, seconds=4, loss=0.01, jitter=3, seed=7)
     server = hep_server()
     flows = [hep_of(path, *hep_a), hep_of(path, *hep_b)]
@@ -127,8 +132,9 @@ def fuzz_server(hep_a, hep_server):
     return hep_server()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_fuzzed_hep_never_stops_the_listener_nor_half_stores_a_call(tenant_a, hep_a, fuzz_server, one_call, data):
     agent, key = hep_a
@@ -137,8 +143,7 @@ def test_fuzzed_hep_never_stops_the_listener_nor_half_stores_a_call(tenant_a, he
     mutated = []
     for i in picks:
         raw = bytearray(valid[i])
-        for pos, value in data.draw(st.lists(st.tuples(st.integers(0, len(raw) - 1), st.integers(0, 255)),
-                                             max_size=4)):
+        for pos, value in data.draw(st.lists(st.tuples(st.integers(0, len(raw) - 1), st.integers(0, 255)), max_size=4)):
             raw[pos] = value
         mutated.append(bytes(raw[: data.draw(st.integers(1, len(raw)))]))
     before = fuzz_server.server.packets

@@ -21,16 +21,106 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["callreference", "callid", "calldate", "duration", "connect_duration", "caller", "called", "callername",
-          "callerdomain", "calleddomain", "calleragent", "calledagent", "callerip", "calledip", "lastSIPresponseNum",
-          "callercodec", "calledcodec", "src_mosf1", "src_mosf2", "src_mosAD", "dst_mosf1", "dst_mosf2", "dst_mosAD",
-          "src_jitter", "dst_jitter", "src_loss", "dst_loss", "src_received", "dst_received", "id_sensor", "vlan"]
+FIELDS = [
+    "callreference",
+    "callid",
+    "calldate",
+    "duration",
+    "connect_duration",
+    "caller",
+    "called",
+    "callername",
+    "callerdomain",
+    "calleddomain",
+    "calleragent",
+    "calledagent",
+    "callerip",
+    "calledip",
+    "lastSIPresponseNum",
+    "callercodec",
+    "calledcodec",
+    "src_mosf1",
+    "src_mosf2",
+    "src_mosAD",
+    "dst_mosf1",
+    "dst_mosf2",
+    "dst_mosAD",
+    "src_jitter",
+    "dst_jitter",
+    "src_loss",
+    "dst_loss",
+    "src_received",
+    "dst_received",
+    "id_sensor",
+    "vlan",
+]
 CALLS = [
-    ["0x7f0e4c3c2680", "abc@pbx", "2024-03-05 10:00:00", 65, 60, "420601111", "420602222", "Alice", "pbx.example",
-     "gw.example", "Yealink", "Asterisk", 3232235777, 3232235778, 200, 8, 8, 43, 42, 41, 44, 43, 42, 2, 3, 0.5, 0.0,
-     3000, 3010, 3, None],
-    ["0x7f0e4c3c9990", "def@pbx", "2024-03-05 10:01:00", 5, 0, "1555", "1666", "", "pbx.example", "gw.example",
-     "Yealink", "", 167772161, 167772162, 180, 0, 0, 45, 45, 45, 45, 45, 45, 0, 0, 0, 0, 10, 0, 3, 7],
+    [
+        "0x7f0e4c3c2680",
+        "abc@pbx",
+        "2024-03-05 10:00:00",
+        65,
+        60,
+        "420601111",
+        "420602222",
+        "Alice",
+        "pbx.example",
+        "gw.example",
+        "Yealink",
+        "Asterisk",
+        3232235777,
+        3232235778,
+        200,
+        8,
+        8,
+        43,
+        42,
+        41,
+        44,
+        43,
+        42,
+        2,
+        3,
+        0.5,
+        0.0,
+        3000,
+        3010,
+        3,
+        None,
+    ],
+    [
+        "0x7f0e4c3c9990",
+        "def@pbx",
+        "2024-03-05 10:01:00",
+        5,
+        0,
+        "1555",
+        "1666",
+        "",
+        "pbx.example",
+        "gw.example",
+        "Yealink",
+        "",
+        167772161,
+        167772162,
+        180,
+        0,
+        0,
+        45,
+        45,
+        45,
+        45,
+        45,
+        45,
+        0,
+        0,
+        0,
+        0,
+        10,
+        0,
+        3,
+        7,
+    ],
 ]
 
 
@@ -50,7 +140,7 @@ class SnifferManager(socketserver.ThreadingTCPServer):
         if not (line.startswith("aes-128-cbc:") and line.endswith(":sea")):
             return None
         dec = _cipher(self.key, self.iv).decryptor()
-        raw = dec.update(base64.b64decode(line[len("aes-128-cbc:"):-len(":sea")])) + dec.finalize()
+        raw = dec.update(base64.b64decode(line[len("aes-128-cbc:") : -len(":sea")])) + dec.finalize()
         unpad = padding.PKCS7(128).unpadder()
         return (unpad.update(raw) + unpad.finalize()).decode()
 
@@ -102,14 +192,21 @@ def sniffer(request):
 
 @pytest.fixture
 def external(tenant_a, sniffer):
-    return sensor_create(tenant=tenant_a, id_sensor=3, name="sniffer", manager_host="127.0.0.1",
-                         manager_port=sniffer.server_address[1], manager_aes_key=sniffer.key or "",
-                         manager_aes_iv=sniffer.iv or "")
+    return sensor_create(
+        tenant=tenant_a,
+        id_sensor=3,
+        name="sniffer",
+        manager_host="127.0.0.1",
+        manager_port=sniffer.server_address[1],
+        manager_aes_key=sniffer.key or "",
+        manager_aes_iv=sniffer.iv or "",
+    )
 
 
 def api(client, user, task, params):
-    return client.get("/php/api.php", {"task": task, "user": user.username, "password": PASSWORD,
-                                       "params": json.dumps(params)}).json()
+    return client.get(
+        "/php/api.php", {"task": task, "user": user.username, "password": PASSWORD, "params": json.dumps(params)}
+    ).json()
 
 
 def test_list_active_calls_reads_the_sniffers_listcalls(client, tenant_a, external, sniffer):
@@ -126,14 +223,23 @@ def test_list_active_calls_reads_the_sniffers_listcalls(client, tenant_a, extern
 
 
 def test_restricted_and_foreign_users_see_only_theirs(client, tenant_a, tenant_b, external, sniffer):
-    rita = user_create(username="rita2", tenant=tenant_a, password=PASSWORD, flags={"can_activecalls": True},
-                       restrict_numbers="420601%")
+    rita = user_create(
+        username="rita2",
+        tenant=tenant_a,
+        password=PASSWORD,
+        flags={"can_activecalls": True},
+        restrict_numbers="420601%",
+    )
     body = api(client, rita, "listActiveCalls", {})
     assert [r["callid"] for r in body["rows"]] == ["abc@pbx"]
     other = user_create(username="otto", tenant=tenant_b, password=PASSWORD, flags={"can_activecalls": True})
     assert api(client, other, "listActiveCalls", {})["total"] == 0
-    assert api(client, other, "handleActiveCall", {"sensorId": 3, "command": "pausecall",
-                                                   "callRef": "0x7f0e4c3c2680"})["error"] == "Call id not found"
+    assert (
+        api(client, other, "handleActiveCall", {"sensorId": 3, "command": "pausecall", "callRef": "0x7f0e4c3c2680"})[
+            "error"
+        ]
+        == "Call id not found"
+    )
     assert "pausecall 0x7f0e4c3c2680" not in sniffer.received
 
 

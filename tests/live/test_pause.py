@@ -9,7 +9,6 @@ import subprocess
 import wave
 
 import numpy as np
-import pytest
 from django.core.files.storage import default_storage
 
 from apps.capture.services import capture_import_file
@@ -30,8 +29,9 @@ EDGE = 0.1  # seconds of slack at each edge of the span (packet boundaries, jitt
 
 
 def api(client, user, task, params):
-    return client.get("/php/api.php", {"task": task, "user": user.username, "password": PASSWORD,
-                                       "params": json.dumps(params)})
+    return client.get(
+        "/php/api.php", {"task": task, "user": user.username, "password": PASSWORD, "params": json.dumps(params)}
+    )
 
 
 def command(client, user, name, ref):
@@ -50,23 +50,48 @@ def wav_samples(response):
 
 def rtp_records(path):
     """(epoch time, captured length, wire length) of each RTP packet, as tshark decodes them."""
-    out = subprocess.run(["tshark", "-r", path, "-d", "udp.port==10044,rtp", "-d", "udp.port==24342,rtp", "-Y",
-                          "rtp", "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.cap_len", "-e", "frame.len"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            "tshark",
+            "-r",
+            path,
+            "-d",
+            "udp.port==10044,rtp",
+            "-d",
+            "udp.port==24342,rtp",
+            "-Y",
+            "rtp",
+            "-T",
+            "fields",
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.cap_len",
+            "-e",
+            "frame.len",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return [(float(t), int(c), int(w)) for t, c, w in (line.split("\t") for line in out.splitlines() if line)]
 
 
 def test_pause_stores_rtp_without_payload_silences_audio_and_keeps_quality(client, tenant_a, hep_a, hep_server):
     path = capture_path(CAPTURE)
     capture_import_file(tenant=tenant_a, id_sensor=1, path=path)  # the unpaused oracle, sensor 1
-    user = user_create(username="agent", tenant=tenant_a, password=PASSWORD,
-                       flags={"can_activecalls": True, "can_cdr": True, "can_download_audio": True})
+    user = user_create(
+        username="agent",
+        tenant=tenant_a,
+        password=PASSWORD,
+        flags={"can_activecalls": True, "can_cdr": True, "can_download_audio": True},
+    )
     packets = hep_of(path, *hep_a)
     times = [hep.hep_decode(p).ts for p in packets]
     t0 = times[0]
     first = [p for p, t in zip(packets, times, strict=True) if t - t0 < PAUSE_FROM]
     middle = [p for p, t in zip(packets, times, strict=True) if PAUSE_FROM <= t - t0 < PAUSE_TO]
-    rest = packets[len(first) + len(middle):]
+    rest = packets[len(first) + len(middle) :]
 
     server = hep_server()
     send_tcp(server.port, first)
@@ -89,7 +114,7 @@ def test_pause_stores_rtp_without_payload_silences_audio_and_keeps_quality(clien
     live, imported = Cdr.objects.get(id_sensor=2), Cdr.objects.get(id_sensor=1)
 
     # the pause span is kept on the call, and every command is audited
-    (start, end), = CallPause.objects.filter(cdr=live).values_list("started_at", "ended_at")
+    ((start, end),) = CallPause.objects.filter(cdr=live).values_list("started_at", "ended_at")
     span = (start.timestamp(), end.timestamp())
     assert PAUSE_FROM - 1 < span[0] - t0 <= PAUSE_FROM and PAUSE_TO - 1 < span[1] - t0 <= PAUSE_TO
     audit = list(ActiveCallCommand.objects.order_by("id").values_list("user__username", "command", "callid", "result"))

@@ -15,17 +15,43 @@ from tests.capture.reference import capture_path
 
 from .conftest import hep_enable, wait_for
 
-SIP_COLUMNS = ("callid", "calldate", "caller", "called", "caller_domain", "called_domain", "callername",
-               "sipcallerip", "sipcalledip", "sipcallerport", "sipcalledport", "lastSIPresponseNum", "lastSIPresponse",
-               "bye", "whohanged", "a_ua", "b_ua", "response_time_100", "response_time_xxx", "progress_time",
-               "max_retransmission_invite", "reason_sip_cause", "reason_q850_cause")
+SIP_COLUMNS = (
+    "callid",
+    "calldate",
+    "caller",
+    "called",
+    "caller_domain",
+    "called_domain",
+    "callername",
+    "sipcallerip",
+    "sipcalledip",
+    "sipcallerport",
+    "sipcalledport",
+    "lastSIPresponseNum",
+    "lastSIPresponse",
+    "bye",
+    "whohanged",
+    "a_ua",
+    "b_ua",
+    "response_time_100",
+    "response_time_xxx",
+    "progress_time",
+    "max_retransmission_invite",
+    "reason_sip_cause",
+    "reason_q850_cause",
+)
 
 
 def sngrep_send(tmp_path, capture, port, agent, password):
     config = tmp_path / "sngreprc"
     config.write_text(f"set eep.send.id {agent}\nset eep.send.pass {password}\n")
-    subprocess.run([shutil.which("sngrep"), "-I", str(capture), "-H", f"udp:127.0.0.1:{port}", "-N", "-q", "-f",
-                    str(config)], check=True, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [shutil.which("sngrep"), "-I", str(capture), "-H", f"udp:127.0.0.1:{port}", "-N", "-q", "-f", str(config)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize("name", ["sip_failed_calls_register_auth", "sip_g711u_call_both_ways_loss_bye"])
@@ -38,8 +64,14 @@ def test_sngrep_hep_gives_the_sip_columns_of_the_import(tmp_path, tenant_a, hep_
     server = hep_server()
     sngrep_send(tmp_path, path, server.port, 2002, key)
     sensor = Sensor.objects.get(tenant=tenant_a, id_sensor=2)
-    assert wait_for(lambda: server.server.packets > 0 and server.server.counters.get(sensor.pk) is None
-                    and Sensor.objects.get(pk=sensor.pk).hep_packets > 0, 30)
+    assert wait_for(
+        lambda: (
+            server.server.packets > 0
+            and server.server.counters.get(sensor.pk) is None
+            and Sensor.objects.get(pk=sensor.pk).hep_packets > 0
+        ),
+        30,
+    )
     server.stop()
     got = {c.callid: c for c in Cdr.objects.filter(tenant=tenant_a, id_sensor=2)}
     assert set(got) == set(expected)

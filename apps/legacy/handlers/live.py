@@ -47,6 +47,10 @@ def handle_active_call(*, actor, params, fields):
     callref = str(params.get("callRef") or "").strip()
     if not callref:
         raise InvalidInput("Bad/missing Call id")
-    active_call_command(actor=actor, id_sensor=_sensor(params, required=True), callref=callref.lower(),
-                        command=str(params.get("command") or ""))
+    active_call_command(
+        actor=actor,
+        id_sensor=_sensor(params, required=True),
+        callref=callref.lower(),
+        command=str(params.get("command") or ""),
+    )
     return {}

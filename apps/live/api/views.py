@@ -41,7 +41,9 @@ class ActiveCallViewSet(ActorMixin, viewsets.ViewSet):
     def list(self, request):
         id_sensor = _int_param(request, "id_sensor")
         external_active_calls_refresh(actor=self.actor, id_sensor=id_sensor)
-        rows = active_call_list(actor=self.actor, id_sensor=id_sensor, callid=request.query_params.get("callid") or None)
+        rows = active_call_list(
+            actor=self.actor, id_sensor=id_sensor, callid=request.query_params.get("callid") or None
+        )
         return Response([listcalls_row(row, self.actor.timezone) for row in rows])
 
     @extend_schema(responses=ActiveCallSerializer)
@@ -51,8 +53,9 @@ class ActiveCallViewSet(ActorMixin, viewsets.ViewSet):
 
     def _command(self, ref, command):
         call = active_call_get(actor=self.actor, callref=ref.lower())
-        queued = active_call_command(actor=self.actor, id_sensor=call["id_sensor"], callref=ref.lower(),
-                                     command=command)
+        queued = active_call_command(
+            actor=self.actor, id_sensor=call["id_sensor"], callref=ref.lower(), command=command
+        )
         body = {"command": command, "callreference": queued.callref, "requested_at": queued.created_at}
         return Response(ActiveCallCommandSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 

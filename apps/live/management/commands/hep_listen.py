@@ -23,8 +23,10 @@ class Command(BaseCommand):
             raise CommandError(f"cannot listen on {address}:{port}: {exc}") from None
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: server.stop())
-        self.stdout.write(f"HEP v3 listener on {address}:{server.port} ({'TCP' if no_udp else 'UDP'}"
-                          f"{'' if no_tcp or no_udp else ' and TCP'}); Ctrl-C stores the calls in progress and stops")
+        self.stdout.write(
+            f"HEP v3 listener on {address}:{server.port} ({'TCP' if no_udp else 'UDP'}"
+            f"{'' if no_tcp or no_udp else ' and TCP'}); Ctrl-C stores the calls in progress and stops"
+        )
         self.stdout.flush()
         try:
             server.serve()
@@ -34,5 +36,7 @@ class Command(BaseCommand):
         latency = sorted(server.store_latency)
         if latency:
             p50, p95 = latency[len(latency) // 2], latency[min(len(latency) - 1, int(len(latency) * 0.95))]
-            self.stdout.write(f"close to commit: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-                              f"max {latency[-1] * 1000:.0f} ms over {len(latency)} calls")
+            self.stdout.write(
+                f"close to commit: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+                f"max {latency[-1] * 1000:.0f} ms over {len(latency)} calls"
+            )
