@@ -231,6 +231,26 @@ def full_run(database_url, tenant, packets, rate):
     }
 
 
+def cpu_ceiling(packets):
+    """What one thread of this machine does per second with no socket and no database: the bound."""
+    from apps.live import hep
+    from apps.live.engine import LiveEngine
+
+    sample = packets[:100000]
+    start = time.perf_counter()
+    decoded = [hep.hep_decode(p) for p in sample]
+    decode = len(sample) / (time.perf_counter() - start)
+    engine = LiveEngine(tempfile.mkdtemp(prefix="bench-hep-engine-"))
+    start = time.perf_counter()
+    for i, pkt in enumerate(decoded):
+        engine.packet(1, pkt)
+        if i % 4096 == 0:
+            engine.tick()
+    engine.tick()
+    analyse = len(sample) / (time.perf_counter() - start)
+    return decode, analyse
+
+
 def pct(values, q):
     return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
 
@@ -268,6 +288,12 @@ def main():
     )
 
     packets = hep_packets(main_pcap)
+    decode, analyse = cpu_ceiling(packets)
+    both = 1 / (1 / decode + 1 / analyse)
+    print(
+        f"\none thread, no socket, no database: HEP decode {decode:,.0f}/s, analysis {analyse:,.0f}/s, "
+        f"both {both:,.0f} packets/s (the listener's ceiling on this machine now; load {os.getloadavg()[0]:.1f})"
+    )
     print(f"\nHEP over UDP, {min(a.trial_packets, len(packets))} packets per trial, fresh listener each:")
     best = None
     for rate in (int(r) for r in a.rates.split(",")):

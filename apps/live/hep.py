@@ -36,41 +36,24 @@ class HepError(ValueError):
 
 
 class HepPacket:
-    __slots__ = (
-        "family",
-        "proto",
-        "src",
-        "dst",
-        "sport",
-        "dport",
-        "sec",
-        "usec",
-        "payload_type",
-        "agent_id",
-        "auth_key",
-        "payload",
-        "correlation",
-        "vlan",
-        "agent_name",
-        "size",
-    )
+    """One decoded packet; attributes not carried by the packet keep these class defaults."""
+
+    family = FAMILY_V4
+    proto = 17
+    src = dst = None
+    sport = dport = 0
+    sec = usec = 0
+    payload_type = 0
+    agent_id = None
+    auth_key = b""
+    payload = b""
+    correlation = None
+    vlan = None
+    agent_name = None
+    size = 0
 
     def __init__(self, **kw):
-        self.family = FAMILY_V4
-        self.proto = 17
-        self.src = self.dst = None
-        self.sport = self.dport = 0
-        self.sec = self.usec = 0
-        self.payload_type = 0
-        self.agent_id = None
-        self.auth_key = b""
-        self.payload = b""
-        self.correlation = None
-        self.vlan = None
-        self.agent_name = None
-        self.size = 0
-        for k, v in kw.items():
-            setattr(self, k, v)
+        self.__dict__.update(kw)
 
     @property
     def ts(self):
@@ -78,6 +61,16 @@ class HepPacket:
 
     def __repr__(self):
         return f"<HepPacket agent={self.agent_id} type={self.payload_type} {self.sport}->{self.dport}>"
+
+
+# chunk type -> (attribute, exact size or 0 for any, integer?)
+_CHUNKS = {
+    FAMILY: ("family", 1, True), PROTO: ("proto", 1, True), SRC4: ("src", 4, False), DST4: ("dst", 4, False),
+    SRC6: ("src", 16, False), DST6: ("dst", 16, False), SPORT: ("sport", 2, True), DPORT: ("dport", 2, True),
+    SEC: ("sec", 4, True), USEC: ("usec", 4, True), PAYLOAD_TYPE: ("payload_type", 1, True),
+    AGENT_ID: ("agent_id", 4, True), AUTH_KEY: ("auth_key", 0, False), CORRELATION: ("correlation", 0, False),
+    VLAN: ("vlan", 2, True), AGENT_NAME: ("agent_name", 0, False),
+}  # fmt: skip
 
 
 def hep_length(head):
@@ -95,71 +88,35 @@ def hep_decode(data):
     total = hep_length(data)
     if total != len(data):
         raise HepError("malformed", f"stated {total} bytes, got {len(data)}")
-    pkt = HepPacket(size=total)
+    pkt = HepPacket()
+    fields = pkt.__dict__
+    fields["size"] = total
     pos = HEADER
-    mv = memoryview(data)
     seen_payload = False
+    chunks = _CHUNKS
+    from_bytes = int.from_bytes
     while pos < total:
-        if pos + 6 > total:
+        end = pos + 6
+        if end > total:
             raise HepError("malformed", "truncated chunk header")
-        vendor, ctype, clen = struct.unpack_from("!HHH", data, pos)
-        if clen < 6 or pos + clen > total:
+        clen = (data[pos + 4] << 8) | data[pos + 5]
+        stop = pos + clen
+        if clen < 6 or stop > total:
             raise HepError("malformed", "chunk length")
-        body = mv[pos + 6 : pos + clen]
-        pos += clen
-        n = clen - 6
+        vendor, ctype = (data[pos] << 8) | data[pos + 1], (data[pos + 2] << 8) | data[pos + 3]
+        pos = stop
         if vendor > 5:  # a vendor we do not know: its chunk types mean something else
             continue
-        if ctype in _U8:
-            if n != 1:
+        spec = chunks.get(ctype)
+        if spec is not None:
+            name, size, integer = spec
+            if size and clen - 6 != size:
                 raise HepError("malformed", f"chunk {ctype} size")
-            value = body[0]
-        elif ctype in _U16:
-            if n != 2:
-                raise HepError("malformed", f"chunk {ctype} size")
-            value = (body[0] << 8) | body[1]
-        elif ctype in _U32:
-            if n != 4:
-                raise HepError("malformed", f"chunk {ctype} size")
-            value = struct.unpack_from("!I", body)[0]
-        elif ctype in _FIXED:
-            if n != _FIXED[ctype]:
-                raise HepError("malformed", f"chunk {ctype} size")
-            value = bytes(body)
-        else:
-            value = body
-        if ctype == FAMILY:
-            pkt.family = value
-        elif ctype == PROTO:
-            pkt.proto = value
-        elif ctype in (SRC4, SRC6):
-            pkt.src = value
-        elif ctype in (DST4, DST6):
-            pkt.dst = value
-        elif ctype == SPORT:
-            pkt.sport = value
-        elif ctype == DPORT:
-            pkt.dport = value
-        elif ctype == SEC:
-            pkt.sec = value
-        elif ctype == USEC:
-            pkt.usec = value
-        elif ctype == PAYLOAD_TYPE:
-            pkt.payload_type = value
-        elif ctype == AGENT_ID:
-            pkt.agent_id = value
-        elif ctype == AUTH_KEY:
-            pkt.auth_key = bytes(value).rstrip(b"\x00")
-        elif ctype == PAYLOAD and not seen_payload:
-            pkt.payload, seen_payload = bytes(value), True
-        elif ctype == PAYLOAD_GZ and not seen_payload:
-            pkt.payload, seen_payload = _gunzip(bytes(value)), True
-        elif ctype == CORRELATION:
-            pkt.correlation = bytes(value)
-        elif ctype == VLAN:
-            pkt.vlan = value
-        elif ctype == AGENT_NAME:
-            pkt.agent_name = bytes(value).rstrip(b"\x00").decode("utf-8", "replace")
+            fields[name] = from_bytes(data[end:stop], "big") if integer else data[end:stop]
+        elif ctype == PAYLOAD or ctype == PAYLOAD_GZ:
+            if not seen_payload:
+                fields["payload"] = data[end:stop] if ctype == PAYLOAD else _gunzip(data[end:stop])
+                seen_payload = True
         # KEEPALIVE (0x0d) and every other type: skipped
     if pkt.src is None or pkt.dst is None or len(pkt.src) != len(pkt.dst):
         raise HepError("malformed", "addresses missing")
@@ -167,6 +124,10 @@ def hep_decode(data):
         raise HepError("malformed", "no payload")
     if pkt.usec >= 1_000_000:
         raise HepError("malformed", "microseconds out of range")
+    if "auth_key" in fields:
+        fields["auth_key"] = bytes(fields["auth_key"]).rstrip(b"\x00")
+    if "agent_name" in fields:
+        fields["agent_name"] = bytes(fields["agent_name"]).rstrip(b"\x00").decode("utf-8", "replace")
     return pkt
 
 
