@@ -114,6 +114,7 @@ class HepServer:
         self.outbox = queue.Queue()
         self.inbox = queue.Queue()
         self.stopping = threading.Event()
+        self.publishing = threading.Event()
         self.started_at = dt.datetime.now(dt.UTC)
         self.stored = 0
         self.store_latency = collections.deque(maxlen=100000)  # seconds from a call's close to its commit
@@ -299,6 +300,12 @@ class HepServer:
         c.drops[reason] = c.drops.get(reason, 0) + 1
 
     def _publish(self, final=False):
+        """Hand the writer the active calls, counters and SIP counts of the last second. While the writer
+        has not finished the previous hand-over it is skipped (counters keep adding up): the active-call
+        table is refreshed as often as the database keeps up, and stores never queue behind it."""
+        if self.publishing.is_set() and not final:
+            return
+        self.publishing.set()
         wall = time.time()
         rows = {}
         for pk, pipe in self.engine.pipes.items():
@@ -382,6 +389,7 @@ class HepServer:
                     self.store_latency.append(time.monotonic() - closed_at)
                 elif kind == "publish":
                     _k, rows, counts, sip, _active = item
+                    self.publishing.clear()  # the next second's snapshot may be taken meanwhile
                     for pk, sensor_rows in rows.items():
                         if pk in by_pk:
                             t, s = by_pk[pk]
