@@ -139,6 +139,21 @@ class Listener:
 
         return udp_kernel_drops(self.port)
 
+    def rx_queue(self):
+        """Bytes waiting in the listener's socket (/proc/net/udp tx_queue:rx_queue)."""
+        with open("/proc/net/udp") as fh:
+            for line in fh:
+                parts = line.split()
+                if parts[1].endswith(f":{self.port:04X}"):
+                    return int(parts[4].split(":")[1], 16)
+        return 0
+
+    def drain(self, limit=300):
+        """Wait until the listener has read everything the kernel holds for it."""
+        deadline = time.time() + limit
+        while self.rx_queue() and time.time() < deadline:
+            time.sleep(0.1)
+
     def memory(self):
         status = Path(f"/proc/{self.proc.pid}/status").read_text()
         return {k: int(re.search(rf"{k}:\s+(\d+)", status).group(1)) // 1024 for k in ("VmRSS", "VmHWM")}
@@ -182,8 +197,11 @@ def send(port, packets, rate, marks=None):
 
 def trial(database_url, packets, rate):
     listener = Listener(database_url)
+    start = time.perf_counter()
     seconds, _ = send(listener.port, packets, rate)
-    time.sleep(2.0)
+    listener.drain()
+    drained = time.perf_counter() - start
+    time.sleep(1.0)
     kernel = listener.kernel_drops()
     listener.stop()
     status = listener.status()
@@ -194,6 +212,7 @@ def trial(database_url, packets, rate):
         "achieved": len(packets) / seconds,
         "received": received,
         "sent": len(packets),
+        "sustained": received / drained,
         "kernel_drops": kernel,
         "our_drops": ours,
         "lossless": received == len(packets) and kernel == 0 and ours == 0,
@@ -208,6 +227,7 @@ def full_run(database_url, tenant, packets, rate):
     listener = Listener(database_url)
     peak = {"VmRSS": 0}
     seconds, sent_at = send(listener.port, packets, rate, marks=ends)
+    listener.drain()
     stored_by = time.time() + 120
     while Cdr.objects.filter(tenant=tenant, id_sensor=1).count() < len(ends) and time.time() < stored_by:
         mem = listener.memory()
@@ -302,7 +322,8 @@ def main():
         r = trial(a.db, packets[: a.trial_packets], rate)
         print(
             f"  offered {rate:>7,}/s  sent at {r['achieved']:>9,.0f}/s  received {r['received']:>7}/{r['sent']}  "
-            f"kernel drops {r['kernel_drops']}  ours {r['our_drops']}  {'LOSSLESS' if r['lossless'] else 'loss'}"
+            f"kernel drops {r['kernel_drops']}  ours {r['our_drops']}  {'LOSSLESS' if r['lossless'] else 'loss'}  "
+            f"(processed {r['sustained']:,.0f}/s until drained)"
         )
         if r["lossless"]:
             best = max(best or 0, r["achieved"])
