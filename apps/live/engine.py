@@ -19,7 +19,6 @@ import secrets
 import struct
 import time
 
-from apps.capture import metrics
 from apps.capture.netparse import LINK_ETHERNET
 from apps.capture.streaming import LiveTimers, StreamingAnalyzer, call_ended
 from apps.capture.tcpreasm import looks_like_sip
@@ -242,18 +241,16 @@ class SensorPipe:
                 f"{prefix}_jitter_max": round(st.jitter_max, 1),
             }
         )
-        for name, k in (("mosf1", 0), ("mosf2", 1), ("mosAD", 2)):
-            avg, worst = st.mos(k)
-            acc = st.intervals[k]
-            current = metrics.mos_from_interval(*acc[max(acc)]) if acc else None
-            out[f"{prefix}_{name}"] = _x10(current)
-            out[f"{prefix}_{name}_avg"] = _x10(avg)
-            out[f"{prefix}_{name}_min"] = _x10(worst)
+        # the closed 10-s intervals (the open one is scored when the call ends)
+        scores = st.playout.scores if st.playout is not None else ()
+        for name, score in zip(("mosf1", "mosf2", "mosAD"), scores, strict=False):
+            k = ("mosf1", "mosf2", "mosAD").index(name)
+            if score.avg is None:
+                continue
+            out[f"{prefix}_{name}"] = score.last
+            out[f"{prefix}_{name}_avg"] = int(score.avg) if k == 0 else int(score.avg + 0.5)
+            out[f"{prefix}_{name}_min"] = score.worst
         return out
-
-
-def _x10(mos):
-    return None if mos is None else int(round(mos * 10))
 
 
 def _state(call):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.capture.services import call_store
+from apps.core.actor import Actor
 from apps.core.exceptions import AppError, InvalidInput, NotFound
 
 from . import livestore
@@ -62,7 +63,7 @@ def active_calls_publish(*, tenant_id, id_sensor, rows, previous, replace=False)
         stale = [ref for ref, scope in previous.items() if current.get(ref) != scope]
         fresh = [row for row in rows if previous.get(row["callreference"]) != current[row["callreference"]]]
     with transaction.atomic():
-        existing = ActiveCall.objects.filter(tenant_id=tenant_id, id_sensor=id_sensor)
+        existing = ActiveCall.objects.visible_to(Actor(tenant_id=tenant_id)).filter(id_sensor=id_sensor)
         if stale is None:
             existing.delete()
         elif stale:
@@ -90,7 +91,7 @@ def active_calls_clear(*, sensors):
     """Forget the active calls of these (tenant id, id_sensor) pairs (a listener starting or stopping)."""
     store = livestore.redis_store()
     for tenant_id, id_sensor in sensors:
-        ActiveCall.objects.filter(tenant_id=tenant_id, id_sensor=id_sensor).delete()
+        ActiveCall.objects.visible_to(Actor(tenant_id=tenant_id)).filter(id_sensor=id_sensor).delete()
         if store is not None:
             store.publish(tenant_id, id_sensor, {}, 1)
 

@@ -71,7 +71,8 @@ def test_counters_show_in_the_rest_sensor_resource(tenant_a, hep_a, hep_server, 
     assert "hep_key_hash" not in body and hep_a[1] not in str(body)
 
 
-def test_a_call_is_listed_while_it_happens_then_stored(client, tenant_a, hep_a, hep_server, one_call):
+def test_a_call_is_listed_while_it_happens_then_stored(client, tenant_a, hep_a, hep_server, synthetic):
+    one_call = synthetic(calls=1, seconds=12, loss=0.0, jitter=0, seed=1)  # past the first 10-s MOS interval
     user = user_create(
         username="noc", tenant=tenant_a, password=PASSWORD, flags={"can_activecalls": True, "can_cdr": True}
     )

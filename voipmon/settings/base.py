@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.legacy",
     "apps.accounts",
+    "apps.demo",
     "apps.live",
     "django_otp",
     "django_otp.plugins.otp_totp",

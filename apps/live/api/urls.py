@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from apps.core.api.routers import AppRouter
 
 from .views import ActiveCallViewSet
 
-router = SimpleRouter()
+router = AppRouter()
 router.register("active-calls", ActiveCallViewSet, basename="active-call")
 
 urlpatterns = router.urls
