@@ -34,6 +34,10 @@ UNSCOPED_ALLOWED = {
     ("apps/sensors/services.py", "Sensor"): "HEP agent ids are unique across the installation; the listener's counters",
     ("apps/live/selectors.py", "ActiveCallCommand"): "the HEP listener applies the commands of every tenant it serves",
     ("apps/live/services.py", "ActiveCallCommand"): "the listener records that it applied a command (by its id)",
+    ("apps/reports/delivery.py", "ReportSchedule"): "beat fires a schedule by the id its service stored",
+    ("apps/reports/delivery.py", "ReportRun"): "the delivery task works on its run by id; the purge sweeps all tenants",
+    ("apps/reports/delivery.py", "ReportDelivery"): "a run's recipients, reached through the run the task holds",
+    ("apps/reports/delivery.py", "ReportSettings"): "the purge reads every tenant's retention",
 }
 # Models that point at a tenant but are read before anyone is signed in, so no actor can scope them.
 TENANT_LINKED_UNSCOPED = {"tenants.TenantHost": "maps a host name to its tenant before any sign-in"}

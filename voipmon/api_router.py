@@ -12,6 +12,7 @@ APP_API_URLS = (
     "apps.sensors.api.urls",
     "apps.media.api.urls",
     "apps.live.api.urls",
+    "apps.reports.api.urls",
 )
 
 urlpatterns = [

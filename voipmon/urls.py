@@ -11,3 +11,5 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.legacy.urls")),
 ]
+
+handler500 = "voipmon.errors.server_error"
