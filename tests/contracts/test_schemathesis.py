@@ -68,6 +68,7 @@ ACCEPTED = ["2xx", "401", "403", "404", "409", "410", "422", "429"]
 # tenant A's (the administrator's own), so updates, deletes and media run on real rows too.
 KIND_OF_PATH = {"calls": "call", "sensors": "sensor", "tenants": "tenant", "users": "user", "exports": "export"}
 KIND_OF_PATH["captures"] = "capture"
+KIND_OF_PATH["active-calls"] = "active_call"
 
 
 def real_object_id(operation, world):
