@@ -12,6 +12,7 @@ APP_API_URLS = (
     "apps.accounts.api.urls",
     "apps.sensors.api.urls",
     "apps.media.api.urls",
+    "apps.live.api.urls",
     "apps.reports.api.urls",
     "apps.alerts.api.urls",
 )

@@ -49,3 +49,8 @@ def tenant_of_actor(*, actor):
     if tenant is None:
         raise NotFound(_("Tenant not found."))
     return tenant
+
+
+def tenant_get_by_id(*, tenant_id):
+    """A tenant by primary key, for processes that act for many tenants (the HEP listener)."""
+    return Tenant.objects.get(pk=tenant_id)

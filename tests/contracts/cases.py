@@ -125,6 +125,24 @@ def make_export(world, key):
     return ExportJob.objects.create(tenant=tenant, created_by=world.admin_a, kind="pcap", cdr_ids=[call.pk]).pk
 
 
+def active_ref(world, key):
+    from tests.contracts.world import active_call_ref
+
+    return active_call_ref(world.calls[{"a": "inside", "b": "foreign"}.get(key, key)])
+
+
+def active_seen(body):
+    """The world calls whose live twins an active-call answer lists (their Call-IDs are unique)."""
+    from apps.cdr.models import Cdr
+
+    rows = body.get("rows", []) if isinstance(body, dict) else body
+    return set(Cdr.objects.filter(callid__in=[row["callid"] for row in rows]).values_list("pk", flat=True))
+
+
+def active_seen_response(response):
+    return active_seen(response.json())
+
+
 def make_report(world, key):
     from apps.reports.models import ReportDefinition
 
@@ -216,6 +234,7 @@ OBJECT_MAKERS = {
     "user": user_pk,
     "capture": make_capture,
     "export": make_export,
+    "active_call": active_ref,
     "report": make_report,
     "schedule": make_schedule,
     "run": make_run,
@@ -227,6 +246,7 @@ OUTSIDE = {
     "call": lambda world: world.calls["out_number"].pk,
     "sensor": lambda world: world.sensors["a2"].pk,
     "alert_event": lambda world: make_alert_event(world, "a", call="out_number"),
+    "active_call": lambda world: active_ref(world, "out_number"),
 }
 
 REST_CASES = {
@@ -260,6 +280,10 @@ REST_CASES = {
     "user-enrollment-code": RestCase(flag="admin", method="post", obj="user"),
     "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
     "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
+    "active-call-list": RestCase(flag="can_activecalls", seen=active_seen_response),
+    "active-call-detail": RestCase(flag="can_activecalls", obj="active_call"),
+    "active-call-pause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
+    "active-call-unpause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
     "report-list": RestCase(flag="can_cdr"),
     "report-detail": RestCase(flag="can_cdr", obj="report"),
     "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
@@ -316,6 +340,13 @@ API_TASK_CASES = {
     "getPCAP": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "listActiveCalls": LegacyCase(
+        params=lambda world, pk=None: {"callId": world.calls["inside"].callid} if pk else {}, seen=active_seen
+    ),
+    "handleActiveCall": LegacyCase(
+        params=lambda world, pk=None: {"sensorId": 1, "command": "pausecall", "callRef": pk or active_ref(world, "a")},
+        obj="active_call",
+    ),
     "reportSummary": LegacyCase(params=lambda world, pk=None: report_params(world, pk), obj="report"),
 }
 

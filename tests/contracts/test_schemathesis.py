@@ -71,6 +71,7 @@ KIND_OF_PATH["captures"] = "capture"
 KIND_OF_PATH.update({"reports": "report", "report-schedules": "schedule", "report-runs": "run"})
 KIND_OF_PATH["alert-rules"] = "alert_rule"
 KIND_OF_PATH["alert-events"] = "alert_event"
+KIND_OF_PATH["active-calls"] = "active_call"
 
 
 def real_object_id(operation, world):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.accounts",
     "apps.demo",
+    "apps.live",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -198,6 +199,9 @@ VOIPMON_CONTENT_SECURITY_POLICY = env(
 )
 VOIPMON_JSON_MAX_BYTES = int(env("VOIPMON_JSON_MAX_BYTES", str(1024 * 1024)))  # JSON text refused above this
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+# Live capture (HEP): active-call figures in Redis when configured, else in the database
+VOIPMON_LIVE_REDIS_URL = env("VOIPMON_LIVE_REDIS_URL", env("REDIS_CACHE_URL", ""))
+VOIPMON_LIVE_STALE_SECONDS = int(env("VOIPMON_LIVE_STALE_SECONDS", "5"))
 VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "10000"))
 VOIPMON_API_SLOT_DIR = env("VOIPMON_API_SLOT_DIR", str(BASE_DIR / "var" / "api-slots"))
 VOIPMON_DEMO_CAPTURES_DIR = env("VOIPMON_DEMO_CAPTURES_DIR", str(BASE_DIR.parent / "shared" / "captures"))
