@@ -19,5 +19,7 @@ router.register("exports", ExportViewSet, basename="export")
 urlpatterns = [
     path("auth/token/", TokenCreateView.as_view(), name="token-create"),
     path("", include("apps.media.api.urls")),
+    path("", include("apps.sharing.api.urls")),
+    path("", include("apps.branding.api.urls")),
     *router.urls,
 ]

@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/sso/", include("apps.accounts.sso_urls")),  # namespace "social", as social-auth expects
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.sharing.urls")),
+    path("", include("apps.branding.urls")),
     path("", include("apps.legacy.urls")),
 ]

@@ -19,6 +19,7 @@ fragments and TCP flows that had their length changed are kept.
 """
 
 import bisect
+import hashlib
 import ipaddress
 import re
 import struct
@@ -41,13 +42,14 @@ VLAN_TYPES = (0x8100, 0x88A8, 0x9100)
 class AddressMap:
     """original address -> replacement, from rules [(network, network), ...]; consistent once chosen."""
 
-    def __init__(self, rules=DEFAULT_RULES):
+    def __init__(self, rules=DEFAULT_RULES, *, salt: bytes = b"", keep_all=False):
         self.rules = [(ipaddress.ip_network(a, strict=False), ipaddress.ip_network(b, strict=False)) for a, b in rules]
         self.rules += [(ipaddress.ip_network(a), ipaddress.ip_network(b)) for a, b in DEFAULT_RULES]
+        self.salt = salt
+        self.keep_all = keep_all  # numbers masked, addresses left as they are
         self.mapped = {}  # IPv4Address/IPv6Address -> same
         self.raw = {}  # packed bytes -> packed bytes
         self.text = {}  # text bytes -> text bytes
-        self.next_host = {}
         self.used = set()
         self._raw_pattern = (0, None)
 
@@ -69,7 +71,7 @@ class AddressMap:
         found = self.mapped.get(addr)
         if found is not None:
             return found
-        if addr in KEEP:
+        if addr in KEEP or self.keep_all:
             new = addr
         else:
             new = self._choose(addr)
@@ -84,14 +86,18 @@ class AddressMap:
             if source.prefixlen == target.prefixlen:
                 offset = int(addr) - int(source.network_address)
                 return type(addr)(int(target.network_address) + offset)
+            # Different sizes: a keyed hash of the address picks the host inside the target, so the page and
+            # the pcap of one share (separate requests, separate maps) agree whatever order they meet it in.
             size = target.num_addresses
-            n = self.next_host.get(target, 1)
+            digest = hashlib.blake2b(addr.packed, key=self.salt[:64], digest_size=16).digest()
+            n = int.from_bytes(digest, "big") % size
+            if size < 8:  # a tiny target: no room to avoid collisions, all share it
+                return type(addr)(int(target.network_address) + n)
             while True:
-                candidate = type(addr)(int(target.network_address) + (n % size))
-                n += 1
-                if candidate != addr and candidate not in self.used and candidate not in KEEP:
+                candidate = type(addr)(int(target.network_address) + n)
+                n = (n + 1) % size
+                if candidate != addr and candidate not in self.used and candidate not in KEEP and n not in (1, 0):
                     break
-            self.next_host[target] = n
             return candidate
         return addr
 
@@ -117,11 +123,34 @@ class AddressMap:
 
     def rewrite_text(self, data: bytes) -> bytes:
         """Every IPv4 and IPv6 address written in `data`, replaced."""
+        if self.keep_all:
+            return data
         if b"." in data:
             data = V4_TEXT.sub(self.replace_text, data)
         if b"::" in data or data.count(b":") >= 7:
             data = V6_TEXT.sub(self.replace_text, data)
         return data
+
+
+def rules_parse(text: str) -> list:
+    """`network -> network` lines (blank lines and `#` comments skipped) -> [(source, target), ...].
+    ValueError names the first bad line."""
+    rules = []
+    for number, line in enumerate(str(text or "").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.replace("->", " ").split()
+        try:
+            if len(parts) != 2:
+                raise ValueError(line)
+            source, target = ipaddress.ip_network(parts[0], strict=False), ipaddress.ip_network(parts[1], strict=False)
+            if source.version != target.version:
+                raise ValueError(line)
+        except ValueError:
+            raise ValueError(f"line {number} is not a rule 'network -> network' of one IP version: {line}") from None
+        rules.append((str(source), str(target)))
+    return rules
 
 
 class NumberMask:

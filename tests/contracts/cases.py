@@ -110,6 +110,18 @@ def make_export(world, key):
     return ExportJob.objects.create(tenant=tenant, created_by=world.admin_a, kind="pcap", cdr_ids=[call.pk]).pk
 
 
+def make_share(world, key):
+    """A share link of tenant A's administrator (key "a") or of tenant B (key "b")."""
+    from apps.core.actor import actor_for_user
+    from apps.sharing.services import share_link_create
+
+    if key == "a":
+        actor, call = actor_for_user(world.admin_a), world.calls["inside"]
+    else:
+        actor, call = actor_for_user(world.extra.setdefault("user_b", make_user_b(world))), world.calls["foreign"]
+    return share_link_create(actor=actor, cdr_id=call.pk)[0].pk
+
+
 # kind -> (world, "a" | "b") -> pk. "a" is the flag holder's own object; "b" is tenant B's.
 OBJECT_MAKERS = {
     "call": lambda world, key: world.calls["inside" if key == "a" else "foreign"].pk,
@@ -118,6 +130,7 @@ OBJECT_MAKERS = {
     "user": user_pk,
     "capture": make_capture,
     "export": make_export,
+    "share": make_share,
 }
 # kind -> world -> pk of a tenant-A object outside the restricted user's restriction
 OUTSIDE = {"call": lambda world: world.calls["out_number"].pk, "sensor": lambda world: world.sensors["a2"].pk}
@@ -153,6 +166,11 @@ REST_CASES = {
     "user-enrollment-code": RestCase(flag="admin", method="post", obj="user"),
     "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
     "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
+    "share-list": RestCase(flag="can_cdr"),
+    "share-detail": RestCase(flag="can_cdr", obj="share"),
+    "share-opens": RestCase(flag="can_cdr", obj="share"),
+    "share-revoke": RestCase(flag="can_cdr", method="post", obj="share"),
+    "branding-detail": RestCase(flag="admin"),
 }
 
 
@@ -184,6 +202,7 @@ API_TASK_CASES = {
     "getPCAP": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "getShareURL": LegacyCase(params=call_param(), obj="call"),
 }
 
 SQL_MODULE_CASES = {
@@ -225,4 +244,11 @@ REST_WRITE_CASES = {
     ("sensor-detail", "put"): RestCase(flag="admin", obj="sensor", data=lambda world: SENSOR_BODY),
     ("sensor-detail", "patch"): RestCase(flag="admin", obj="sensor", data=lambda world: {"name": "renamed"}),
     ("sensor-detail", "delete"): RestCase(flag="admin", obj="sensor"),
+    ("share-list", "post"): RestCase(
+        flag="can_cdr_share_voipmonitor_org",
+        data=lambda world: {"cdr_id": world.calls["inside"].pk, "valid_days": 3},
+        foreign=lambda world: {"cdr_id": world.calls["foreign"].pk},
+    ),
+    ("branding-detail", "put"): RestCase(flag="admin", data=lambda world: {"product_name": "ACME Voice"}),
+    ("branding-detail", "patch"): RestCase(flag="admin", data=lambda world: {"primary_colour": "#aa3300"}),
 }

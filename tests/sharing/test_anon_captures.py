@@ -2,6 +2,7 @@
 original addresses is left in its bytes, and SIP and RTP are unchanged as tshark decodes them."""
 
 import glob
+import ipaddress
 import os
 import re
 
@@ -92,13 +93,25 @@ def test_mapping_is_consistent_and_follows_the_rules(tmp_path):
         assert mapper.mapped[addr].version == addr.version
 
 
-def test_equal_masks_keep_the_host_part():
+def test_equal_masks_keep_the_host_part_and_defaults_land_in_the_documentation_ranges():
     mapper = AddressMap(rules=[("10.1.0.0/16", "172.30.0.0/16")])
-    import ipaddress
+    address = ipaddress.ip_address
+    assert str(mapper.address(address("10.1.2.3"))) == "172.30.2.3"
+    assert mapper.address(address("192.0.2.7")) in ipaddress.ip_network("198.18.0.0/15")
+    assert mapper.address(address("2001:db8:aa::1")) in ipaddress.ip_network("2001:db8::/32")
+    assert mapper.address(address("0.0.0.0")) == address("0.0.0.0")  # "on hold" keeps its meaning
 
-    assert str(mapper.address(ipaddress.ip_address("10.1.2.3"))) == "172.30.2.3"
-    assert str(mapper.address(ipaddress.ip_address("192.0.2.7"))).startswith("198.18.")
-    assert str(mapper.address(ipaddress.ip_address("2001:db8:aa::1"))).startswith("2001:db8:")
+
+def test_two_maps_of_one_share_agree_whatever_order_they_meet_addresses_in():
+    """The page and the pcap are separate requests: the same salt must give the same mapping."""
+    addresses = [ipaddress.ip_address(f"192.0.2.{n}") for n in range(1, 60)] + [ipaddress.ip_address("2001:db8::5")]
+    first, second = AddressMap(salt=b"share-1"), AddressMap(salt=b"share-1")
+    forward = {addr: first.address(addr) for addr in addresses}
+    backward = {addr: second.address(addr) for addr in reversed(addresses)}
+    assert forward == backward
+    assert len(set(forward.values())) == len(addresses)
+    other = AddressMap(salt=b"share-2")
+    assert [other.address(a) for a in addresses] != list(forward.values())
 
 
 def test_number_masking_keeps_the_last_digits(tmp_path):

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.legacy",
     "apps.accounts",
+    "apps.branding",
+    "apps.sharing",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.branding.middleware.BrandHostMiddleware",  # a share host names its tenant before anything else
     "django.middleware.security.SecurityMiddleware",
     "apps.legacy.middleware.ScriptPrefixMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.branding.context.brand",
             ],
         },
     },
@@ -238,3 +242,9 @@ else:
 # Platform brand, the default for tenants without their own (apps/branding overrides it per tenant).
 VOIPMON_BRAND_NAME = env("VOIPMON_BRAND_NAME", "voipmon")
 VOIPMON_BRAND_MAIL_FOOTER = env("VOIPMON_BRAND_MAIL_FOOTER", "")
+VOIPMON_BRAND_COLOUR = env("VOIPMON_BRAND_COLOUR", "")
+VOIPMON_BRAND_SUPPORT = env("VOIPMON_BRAND_SUPPORT", "")
+VOIPMON_BRAND_IMAGE_MAX_BYTES = int(env("VOIPMON_BRAND_IMAGE_MAX_BYTES", str(256 * 1024)))
+# Share links (apps/sharing, docs/sharing.md): wrong passwords per link and address before a pause
+VOIPMON_SHARE_PASSWORD_ATTEMPTS = int(env("VOIPMON_SHARE_PASSWORD_ATTEMPTS", "5"))
+VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS = int(env("VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS", "900"))
