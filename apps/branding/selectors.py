@@ -9,7 +9,7 @@ from django.core.cache import cache
 from apps.core.actor import Actor
 from apps.core.mail import MailBrand
 from apps.tenants.models import normalise_host
-from apps.tenants.selectors import tenant_for_host
+from apps.tenants.selectors import tenant_hosts
 
 from .models import Branding
 
@@ -88,10 +88,10 @@ def brand_forget(*, tenant_id):
 
 
 def host_tenants() -> dict:
-    """{host: (tenant id, is a share host)} of every share host and domain (cached)."""
+    """{host: (tenant id, is a share host)} of every share host, brand domain and API host (cached)."""
     hosts = cache.get("branding:hosts")
     if hosts is None:
-        hosts = {}
+        hosts = {host: (tenant_id, False) for host, tenant_id in tenant_hosts()}
         for tenant_id, domain, share in Branding.objects.values_list("tenant_id", "domain", "share_host"):
             if domain:
                 hosts[normalise_host(domain)] = (tenant_id, False)
@@ -102,13 +102,9 @@ def host_tenants() -> dict:
 
 
 def brand_host_resolve(host) -> tuple[int | None, bool]:
-    """(tenant id, is it that tenant's share host) of a request's host; (None, False) for the platform's."""
-    host = normalise_host(host)
-    found = host_tenants().get(host)
-    if found:
-        return found
-    tenant = tenant_for_host(host=host)
-    return (tenant.pk if tenant else None), False
+    """(tenant id, is it that tenant's share host) of a request's host; (None, False) for the platform's.
+    Answered from the cache: an unknown host (a scan of random names) costs no query."""
+    return host_tenants().get(normalise_host(host), (None, False))
 
 
 def branding_image(*, tenant_id, which) -> tuple[bytes, str] | None:

@@ -47,7 +47,7 @@ def get_share_url(*, actor, params, fields, request):
         access=ShareLink.PUBLIC,
         anonymise=truthy(options.get("anonIps")),
         valid_days=options.get("validDays"),
-        password=options.get("password") or "",
+        password=params.get("password") or "",  # only from params: the top-level `password` signs the user in
         max_opens=options.get("maxOpens"),
         interval=seconds_parse(interval, name="cidInterval") if interval not in (None, "", 0, "0") else None,
         mask_digits=options.get("maskDigits"),
