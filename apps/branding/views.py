@@ -8,7 +8,7 @@ from .selectors import branding_image
 
 @require_GET
 def brand_image_view(request, tenant_id, which):
-    found = branding_image(tenant_id=tenant_id, which=which)
+    found = branding_image(tenant_id=tenant_id, which=which) if which in ("logo", "favicon") else None
     if found is None:
         raise Http404("no image")
     data, content_type = found

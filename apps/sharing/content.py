@@ -85,11 +85,15 @@ class SharedCall:
             "end": cdr.callend,
             "duration": cdr.duration,
             "connect_duration": cdr.connect_duration,
-            "response": f"{cdr.lastSIPresponseNum or ''} {t(cdr.lastSIPresponse or '')}".strip(),
+            "response": self.response(),
             "whohanged": cdr.whohanged,
             "legs": len(self.cdrs),
             "sides": sides,
         }
+
+    def response(self) -> str:
+        code, text = self.cdr.lastSIPresponseNum, self.text(self.cdr.lastSIPresponse or "")
+        return text if not code or text.startswith(str(code)) else f"{code} {text}".strip()
 
     def messages(self) -> list:
         messages = []

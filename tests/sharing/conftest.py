@@ -4,7 +4,7 @@ and helpers to make and open links."""
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.media.conftest import captures_dir, import_capture, media_root  # noqa: F401 (fixtures)
+from tests.media.conftest import captures_dir, import_capture, media_root  # noqa: F401, F811 (fixtures)
 
 SHARE_FLAGS = {
     "can_cdr": True,
@@ -25,7 +25,7 @@ def sharer(tenant_a):
 
 
 @pytest.fixture
-def g711_call(import_capture):
+def g711_call(import_capture):  # noqa: F811
     """The G.711 call with RTP both ways (Linux cooked capture) of tenant A."""
     return import_capture("sip_g711u_call_both_ways_loss_bye.pcap")[0]
 

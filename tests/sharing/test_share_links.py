@@ -195,8 +195,8 @@ def test_login_link_opens_only_for_users_of_the_tenant_who_can_see_the_call(
 
 
 def test_a_link_never_opens_on_another_tenants_share_host(rest, g711_call, tenant_b, settings):
-    from apps.core.actor import Actor
     from apps.branding.services import branding_update
+    from apps.core.actor import Actor
 
     settings.ALLOWED_HOSTS = ["*"]
     branding_update(actor=Actor(tenant_id=g711_call.tenant_id, is_admin=True), data={"share_host": "share.acme.test"})
