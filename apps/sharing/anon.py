@@ -25,6 +25,8 @@ import re
 import struct
 from collections.abc import Iterable, Iterator
 
+from apps.capture.pcapio import CaptureFormatError, PcapSource
+
 V4_TEXT = re.compile(rb"(?<![.])(?:\d{1,3}\.){3}\d{1,3}")
 V6_TEXT = re.compile(
     rb"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])"
@@ -215,7 +217,7 @@ class Anonymizer:
         self.stats = {"rewritten_text": 0}
         self.media = set()  # (address bytes, port) announced in SDP (RTP there, RTCP one above)
         self.flows = {}  # addresses + ports of a UDP flow (12 or 36 bytes) -> is it media?
-        self.pairs = {}  # the 8 address bytes of an IPv4 header -> (new bytes, their sum with UDP's number)
+        self.fast = {}  # addresses + ports of an IPv4 UDP flow -> (new addresses, their sum) or False (not media)
 
     def is_media(self, flow: bytes) -> bool:
         """A flow (source, destination addresses then ports, as in the headers) to or from an SDP port."""
@@ -246,40 +248,46 @@ class Anonymizer:
                 if session is not None:
                     self.media.add((session, current))
         self.flows.clear()
+        self.fast.clear()
 
     def rtp4(self, data: bytes, o: int):
-        """The hot path: an unfragmented IPv4 UDP RTP packet with a 20-byte header, or None for the others."""
+        """The hot path: an unfragmented IPv4 UDP RTP packet with a 20-byte header, or None for the others.
+
+        Same length in and out. Checksums come from sums modulo 0xFFFF (a ones' complement sum is one):
+        the new addresses' share is cached per flow, and a checksum word sits at an even offset, so its
+        own share of a big-endian integer is its value and can be taken off without copying the packet."""
         if data[o] != 0x45 or data[o + 9] != 17 or data[o + 6] & 0x3F or data[o + 7] or len(data) < o + 40:
             return None
         if data[o + 28] & 0xC0 != 0x80 or 200 <= data[o + 29] <= 204:
             return None
         flow = data[o + 12 : o + 24]
-        media = self.flows.get(flow)
-        if media is None:
-            media = self.flows[flow] = self.is_media(flow)
-        if not media:
+        entry = self.fast.get(flow)
+        if entry is None:
+            entry = self.fast[flow] = self.fast_entry(flow)
+        if not entry:
             return None
         end = o + ((data[o + 2] << 8) | data[o + 3])
-        if end > len(data) or end - o - 20 != ((data[o + 24] << 8) | data[o + 25]):
+        udp_len = end - o - 20
+        if end > len(data) or udp_len != ((data[o + 24] << 8) | data[o + 25]):
             return None
-        pair = data[o + 12 : o + 20]
-        cached = self.pairs.get(pair)
-        if cached is None:
-            new = self.map.packed(pair[:4]) + self.map.packed(pair[4:])
-            cached = self.pairs[pair] = (new, int.from_bytes(new, "big") % 0xFFFF + 17)
-        new, pair_sum = cached
-        head = data[o : o + 10] + b"\0\0" + new
-        ip_sum = ~(int.from_bytes(head, "big") % 0xFFFF or 0xFFFF) & 0xFFFF
-        if data[o + 26] == 0 and data[o + 27] == 0:
-            udp = data[o + 20 : end]
-        else:
-            segment = data[o + 20 : o + 26] + b"\0\0" + data[o + 28 : end]
-            if len(segment) & 1:
-                segment += b"\0"
-            total = (pair_sum + (end - o - 20) + int.from_bytes(segment, "big") % 0xFFFF) % 0xFFFF or 0xFFFF
-            value = ~total & 0xFFFF or 0xFFFF
-            udp = segment[:6] + value.to_bytes(2, "big") + data[o + 28 : end]
-        return data[:o] + head[:10] + ip_sum.to_bytes(2, "big") + new + udp + data[end:]
+        new, addr_sum = entry
+        total = (int.from_bytes(data[o : o + 10], "big") + addr_sum) % 0xFFFF
+        ip_sum = (~total & 0xFFFF) if total else 0
+        if data[o + 26] == 0 and data[o + 27] == 0:  # IPv4 UDP without a checksum stays without one
+            return b"".join((data[: o + 10], ip_sum.to_bytes(2, "big"), new, data[o + 20 :]))
+        segment = data[o + 20 : end] if not udp_len & 1 else data[o + 20 : end] + b"\0"
+        old = (data[o + 26] << 8) | data[o + 27]
+        total = (int.from_bytes(segment, "big") - old + addr_sum + 17 + udp_len) % 0xFFFF
+        value = (~total & 0xFFFF or 0xFFFF) if total else 0xFFFF
+        head = (data[: o + 10], ip_sum.to_bytes(2, "big"), new, data[o + 20 : o + 26], value.to_bytes(2, "big"))
+        return b"".join((*head, data[o + 28 :]))
+
+    def fast_entry(self, flow: bytes):
+        """(new address bytes, their sum) of a media flow, or False for a flow the hot path leaves alone."""
+        if not self.is_media(flow):
+            return False
+        new = self.map.packed(flow[:4]) + self.map.packed(flow[4:8])
+        return new, int.from_bytes(new, "big") % 0xFFFF
 
     def prescan(self, records: Iterable[tuple]):
         """Learn the addresses of IP headers first (cheap: no payload is read), so that one carried as
@@ -483,6 +491,9 @@ class Anonymizer:
             if 200 <= body[1] <= 204:
                 return self.rtcp(body)
             return body  # RTP: binary audio, no addresses
+        if body[0] & 0xC0 == 0x80 and len(body) >= 8 and 200 <= body[1] <= 204:
+            if (struct.unpack_from("!H", body, 2)[0] + 1) * 4 <= len(body):  # RTCP on a port SDP did not name
+                return self.rtcp(body)
         if SIP_START.match(body):
             return self.sip(body)
         new = self.map.rewrite_raw(self.numbers.rewrite(self.map.rewrite_text(body)))
@@ -614,3 +625,52 @@ def anonymize_records(records: Iterable[tuple], anonymizer: Anonymizer) -> Itera
         else:
             yield from frames(ts, linktype, data)
     yield from anonymizer.flush()
+
+
+def anonymized_pcap_chunks(path, anonymizer: Anonymizer, flush_bytes: int = 1 << 16) -> Iterator[bytes]:
+    """A classic pcap file rewritten record by record, in chunks, keeping its byte order and time
+    resolution. A packet of the hot path keeps its record header as it was (same length); others get
+    one written in the file's own format. Raises CaptureFormatError for pcapng (use `anonymize_records`)."""
+    source = PcapSource(path)
+    if source.is_ng:
+        source.close()
+        raise CaptureFormatError("pcapng: rewrite it record by record")
+    pack = struct.Struct(source.endian + "IIII").pack
+    scale = 1 / source.resolution
+
+    def header(ts, length, extra=0):
+        sec = int(ts)
+        frac = int(round((ts - sec) * scale))
+        if frac >= scale:
+            sec, frac = sec + 1, frac - int(scale)
+        return pack(sec, frac, length, length + extra)
+
+    def chunks():
+        buf, size = [source.global_header], len(source.global_header)
+        rtp4, frames, linktype = anonymizer.rtp4, anonymizer.frames, source.linktype
+        offset = {ETHERNET: 14, SLL: 16}.get(linktype)
+        ip_type = b"\x08\x00"
+        type_at = {ETHERNET: 12, SLL: 14}.get(linktype, 0)
+        try:
+            for ts, lt, data, raw in source:
+                fast = rtp4(data, offset) if offset and data[type_at : type_at + 2] == ip_type else None
+                if fast is not None:
+                    record = raw + fast
+                else:
+                    out = list(frames(ts, lt, data))
+                    extra = max(0, struct.unpack_from(source.endian + "I", raw, 12)[0] - len(data))
+                    record = b"".join(
+                        header(t, len(frame), extra if len(out) == 1 else 0) + frame for t, _lt, frame in out
+                    )
+                buf.append(record)
+                size += len(record)
+                if size >= flush_bytes:
+                    yield b"".join(buf)
+                    buf, size = [], 0
+            for ts, _lt, frame in anonymizer.flush():
+                buf.append(header(ts, len(frame)) + frame)
+            yield b"".join(buf)
+        finally:
+            source.close()
+
+    return chunks()

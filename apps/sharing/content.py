@@ -6,7 +6,7 @@ Reads go through the media app with the tenant's system actor, limited to the ca
 
 from django.utils.translation import gettext as _
 
-from apps.capture.pcapio import pcap_iter_file
+from apps.capture.pcapio import CaptureFormatError, pcap_iter_file
 from apps.core.actor import system_actor
 from apps.media.access import MediaFile
 from apps.media.callfiles import PCAP_TYPE, PCAPNG_TYPE, pcap_path
@@ -16,7 +16,7 @@ from apps.media.pcapmerge import pcap_merge_stream
 from apps.media.recordings import graph_file, recording_file
 from apps.media.selectors import media_cdrs_get
 
-from .anon import AddressMap, Anonymizer, NumberMask, anonymize_records, rules_parse
+from .anon import AddressMap, Anonymizer, NumberMask, anonymize_records, anonymized_pcap_chunks, rules_parse
 from .models import ShareLink
 from .selectors import share_policy
 
@@ -123,7 +123,14 @@ class SharedCall:
         paths = [pcap_path(cdr, sip_only=self.sip_only) for cdr in self.cdrs]
         anonymizer = self.anonymizer
         transform = (lambda records: anonymize_records(records, anonymizer)) if anonymizer else None
-        kind, chunks = pcap_merge_stream(paths, transform)
+        kind, chunks = "pcap", None
+        if anonymizer and len(paths) == 1:
+            try:  # one classic pcap: rewritten record by record, headers kept (the fast path)
+                chunks = anonymized_pcap_chunks(paths[0], anonymizer)
+            except CaptureFormatError:
+                chunks = None
+        if chunks is None:
+            kind, chunks = pcap_merge_stream(paths, transform)
         name = f"shared-call-{self.link.pk}{'-anonymised' if self.link.anonymise else ''}.{kind}"
         return MediaFile(name, PCAPNG_TYPE if kind == "pcapng" else PCAP_TYPE, chunks)
 

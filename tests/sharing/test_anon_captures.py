@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from apps.capture.pcapio import pcap_iter_file
+from apps.capture.pcapio import CaptureFormatError, pcap_iter_file
 from apps.media.pcapmerge import pcap_merge_stream
-from apps.sharing.anon import AddressMap, Anonymizer, NumberMask, anonymize_records
+from apps.sharing.anon import AddressMap, Anonymizer, NumberMask, anonymize_records, anonymized_pcap_chunks
 from tests.conftest import SHARED
 
 from . import tshark_check as ts
@@ -19,9 +19,14 @@ CAPTURES = sorted(glob.glob(str(SHARED / "captures" / "*.pcap*")))
 
 
 def anonymised_copy(source, target, anonymizer=None):
+    """Classic pcap through the share's record-by-record writer, pcapng through the merge writer: both
+    writers the share page uses are checked on every capture."""
     anonymizer = anonymizer or Anonymizer()
     anonymizer.prescan(pcap_iter_file(source))
-    kind, chunks = pcap_merge_stream([source], lambda records: anonymize_records(records, anonymizer))
+    try:
+        chunks = anonymized_pcap_chunks(source, anonymizer)
+    except CaptureFormatError:
+        _kind, chunks = pcap_merge_stream([source], lambda records: anonymize_records(records, anonymizer))
     with open(target, "wb") as handle:
         for chunk in chunks:
             handle.write(chunk)
