@@ -105,11 +105,15 @@ def share_page(request, token):
     link, refused = share_access(request, token)
     if refused is not None:
         return refused
-    call = SharedCall(link)
+    try:
+        call = SharedCall(link)
+        figures = call.figures()
+    except AppError as exc:  # the call was deleted since the link was made
+        return _missing_page(request, exc.message)
     policy = share_policy(tenant_id=link.tenant_id)
     context = {
         "link": link,
-        "call": call.figures(),
+        "call": figures,
         "history": _history(call),
         "audio": link.allow_audio and policy.allow_audio,
         "pcap": link.allow_pcap,

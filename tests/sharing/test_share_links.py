@@ -254,3 +254,29 @@ def test_unknown_and_foreign_calls_are_404_and_create_nothing(rest, g711_call, t
         response = rest.post("/api/v1/shares/", {"cdr_id": cdr_id}, format="json")
         assert response.status_code == 404 and "not found" in response.json()["detail"]
     assert ShareLink.objects.count() == 0
+
+
+def test_tenant_rules_drive_the_mapping_and_bad_rules_are_refused(rest, g711_call):
+    from django.core.exceptions import ValidationError
+
+    from apps.sharing.models import SharePolicy
+
+    policy = SharePolicy(tenant_id=g711_call.tenant_id, anon_rules=f"{g711_call.sipcallerip}/32 -> 192.0.2.77/32")
+    policy.full_clean()
+    policy.save()
+    body = share_create(rest, cdr_id=g711_call.pk, anonymise=True)
+    page = Client().get(path_of(body["url"])).content.decode()
+    assert "192.0.2.77" in page and g711_call.sipcallerip not in page
+    with pytest.raises(ValidationError, match="line 2"):
+        SharePolicy(tenant_id=g711_call.tenant_id, anon_rules="# ours\n10.0.0.0/8 -> 2001:db8::/32").full_clean()
+
+
+def test_tenant_without_audio_sharing_shows_no_player_even_on_old_links(rest, g711_call):
+    from apps.sharing.models import SharePolicy
+
+    body = share_create(rest, cdr_id=g711_call.pk, content="sip_rtp")
+    SharePolicy.objects.create(tenant_id=g711_call.tenant_id, allow_audio=False)
+    client, base = Client(), path_of(body["url"])
+    assert 'id="player"' not in client.get(base).content.decode()
+    assert client.get(base + "audio.wav").status_code == 404
+    assert client.get(base + "capture.pcap").status_code == 200
