@@ -54,8 +54,8 @@ def prepare(calls):
 def api_query_sql(params):
     """The queryset getVoipCalls runs for these params (ids only: the plan, not the columns, is of interest)."""
     from apps.cdr.selectors import cdr_search
-    from apps.core.actor import actor_for_user
-    from apps.legacy.handlers.calls import voipcalls_filters
+    from apps.legacy.params import voipcalls_filters
+    from apps.users.actor import actor_for_user
     from apps.users.models import User
 
     actor = actor_for_user(User.objects.get(username=USER))

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.cdr.models import Cdr
-from apps.core.actor import actor_for_user
 from apps.sensors.models import Sensor
 from apps.tenants.models import Tenant
+from apps.users.actor import actor_for_user
 from apps.users.models import User
 
 pytestmark = pytest.mark.django_db

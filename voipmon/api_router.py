@@ -1,25 +1,21 @@
+"""/api/v1/: each app's own `api/urls.py`, and the root page that lists their routes (in this order)."""
+
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
-from apps.capture.api.views import CaptureUploadViewSet
-from apps.cdr.api.views import CdrViewSet
-from apps.media.api.views import ExportViewSet
-from apps.sensors.api import SensorViewSet
-from apps.tenants.api import TenantViewSet
-from apps.users.api import TokenCreateView, UserViewSet
+from apps.core.api.routers import api_root_urls
 
-router = DefaultRouter()
-router.register("calls", CdrViewSet, basename="cdr")
-router.register("captures", CaptureUploadViewSet, basename="capture")
-router.register("tenants", TenantViewSet, basename="tenant")
-router.register("users", UserViewSet, basename="user")
-router.register("sensors", SensorViewSet, basename="sensor")
-router.register("exports", ExportViewSet, basename="export")
+APP_API_URLS = (
+    "apps.cdr.api.urls",
+    "apps.capture.api.urls",
+    "apps.tenants.api.urls",
+    "apps.users.api.urls",
+    "apps.sensors.api.urls",
+    "apps.media.api.urls",
+    "apps.sharing.api.urls",
+    "apps.branding.api.urls",
+)
 
 urlpatterns = [
-    path("auth/token/", TokenCreateView.as_view(), name="token-create"),
-    path("", include("apps.media.api.urls")),
-    path("", include("apps.sharing.api.urls")),
-    path("", include("apps.branding.api.urls")),
-    *router.urls,
+    *(path("", include(module)) for module in APP_API_URLS),
+    *api_root_urls(APP_API_URLS),
 ]

@@ -76,10 +76,13 @@ def branding_update(*, actor, data: dict, logo=None, favicon=None, clear_logo=Fa
         changes["favicon"], changes["favicon_type"] = _image(favicon, _("favicon"), allow_ico=True)
     elif clear_favicon:
         changes["favicon"], changes["favicon_type"] = b"", ""
-    row, _created = Branding.objects.select_for_update().get_or_create(tenant_id=tenant_id)
-    for field, value in changes.items():
-        setattr(row, field, value)
-    row.save()
+    row = Branding.objects.visible_to(actor).select_for_update().first()
+    if row is None:
+        row = Branding.objects.create(tenant_id=tenant_id, **changes)
+    else:
+        for field, value in changes.items():
+            setattr(row, field, value)
+        row.save()
     transaction.on_commit(lambda: brand_forget(tenant_id=tenant_id))
     brand_forget(tenant_id=tenant_id)
     return row

@@ -5,10 +5,9 @@ Column names are the sniffer's ``cdr`` names so the lead's model can take ``Call
 
 import datetime as dt
 
-from apps.cdr.codecs import codec_name  # the one code -> name table (no Django import)
+from apps.core.codecs import FAX_T38, codec_name  # the one codec table (no Django import)
 
 from . import metrics
-from .codecs import FAX_T38
 
 SIDES = (("a", "caller"), ("b", "callee"))
 MOS_KEYS = (("f1", 0), ("f2", 1), ("adapt", 2))

@@ -1,8 +1,9 @@
 """The quality formulas of cdr-model.md, each written once.
 
-Scalar helpers (``mos_from_interval``, ``delay_bucket`` ...) are the definitions; ``chunk_*``
-functions apply them to numpy arrays of one stream's packets, carrying state between chunks so a
-stream is processed in bounded memory. Unit tests exercise both on hand-built sequences.
+Scalar helpers (``delay_bucket``, ``jitter_update`` ...) are the definitions; ``chunk_*`` functions
+apply them to numpy arrays of one stream's packets, carrying state between chunks so a stream is
+processed in bounded memory. MOS from loss is ``apps.core.quality``, shared with the synthetic calls.
+Unit tests exercise both on hand-built sequences.
 """
 
 import math
@@ -16,27 +17,6 @@ JB_FIXED_F1_MS = 50.0
 JB_FIXED_F2_MS = 200.0
 JB_ADAPT_MAX_MS = 500.0
 MOS_INTERVAL_S = 10.0
-
-
-def mos_cubic(r):
-    """The sniffer's cubic fit of the E-model, clamped to [1, 4.5]."""
-    mos = 2.06405 + 0.031738 * r - 0.000356641 * r * r + 2.93143e-6 * r * r * r
-    return min(4.5, max(1.0, mos))
-
-
-def mos_from_interval(lost, bursts, received):
-    """MOS of one 10-second interval from frames lost to the listener, bursts and received frames."""
-    if lost < 5:
-        return 4.5
-    if received <= 0:
-        return 1.0
-    ppl = lost / received
-    if ppl > 0.5:
-        return 1.0
-    burst_r = max(1.0, (lost / max(bursts, 1)) * (1.0 - ppl))
-    p = 100.0 * ppl
-    r = 93.2062077233 - 95.0 * p / (p / burst_r + 17.2647)
-    return mos_cubic(r)
 
 
 def jitter_update(j, d_ms):

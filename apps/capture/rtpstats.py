@@ -9,6 +9,9 @@ from array import array
 
 import numpy as np
 
+from apps.core import quality
+from apps.core.codecs import clock_rate
+
 from . import metrics
 
 CHUNK_MAX = 2048
@@ -150,7 +153,7 @@ class StreamStats:
         total = weight_sum = 0.0
         worst = 4.5
         for i, (lost, bursts, received) in sorted(acc.items()):
-            mos = metrics.mos_from_interval(lost, bursts, received)
+            mos = quality.mos_from_interval(lost, bursts, received)
             if i == last:
                 dur = max(0.001, (self.last_arrival - self.first_arrival) - i * metrics.MOS_INTERVAL_S)
             else:
@@ -206,8 +209,6 @@ class RtpFlow:
 
 
 def _clock_lookup(rtpmap):
-    from .codecs import clock_rate
-
     cache = {}
 
     def clock_of_pt(pt):

@@ -4,7 +4,7 @@ rtpmap, ptime, direction and RTCP port. Bodies inside multipart/mixed are unwrap
 
 import re
 
-from .codecs import codec_code
+from apps.core.codecs import codec_code
 
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
 

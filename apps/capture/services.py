@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
+from apps.core.actor import system_actor
 from apps.core.exceptions import AppError, InvalidInput
 from apps.sensors.models import Sensor
 
 from .analyzer import CaptureError, analyze_capture
 from .models import CaptureSettings, CaptureUpload, SipMessageCount
+from .tasks import capture_upload_process_task
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ def cdr_values(fields):
 
 
 def capture_settings_for(tenant):
-    return CaptureSettings.objects.filter(tenant=tenant).first()
+    return CaptureSettings.objects.visible_to(system_actor(tenant)).first()
 
 
 def call_store(*, tenant, id_sensor, call):
@@ -59,8 +61,8 @@ def call_store(*, tenant, id_sensor, call):
     values = cdr_values(call.fields)
     values["id_sensor"] = id_sensor
     values["custom_headers"] = call.custom_headers or {}
-    key = {"tenant": tenant, "id_sensor": id_sensor, "callid": values["callid"], "calldate": values["calldate"]}
-    if Cdr.objects.filter(**key).exists():
+    key = {"id_sensor": id_sensor, "callid": values["callid"], "calldate": values["calldate"]}
+    if Cdr.objects.visible_to(system_actor(tenant)).filter(**key).exists():
         return None
     saved = []
     try:
@@ -94,13 +96,12 @@ def call_store(*, tenant, id_sensor, call):
 
 
 def sip_counts_store(*, tenant, id_sensor, stats, day):
+    counts = SipMessageCount.objects.visible_to(system_actor(tenant))
     for method, count in stats.items():
         if method in STAT_KEYS or not isinstance(count, int) or count <= 0:
             continue
-        row, _created = SipMessageCount.objects.get_or_create(
-            tenant=tenant, id_sensor=id_sensor, day=day, method=method.upper()[:20]
-        )
-        SipMessageCount.objects.filter(pk=row.pk).update(count=models.F("count") + count)
+        row, _created = counts.get_or_create(tenant=tenant, id_sensor=id_sensor, day=day, method=method.upper()[:20])
+        counts.filter(pk=row.pk).update(count=models.F("count") + count)
 
 
 def capture_import_file(*, tenant, id_sensor, path, progress=None):
@@ -109,7 +110,7 @@ def capture_import_file(*, tenant, id_sensor, path, progress=None):
     Raises CaptureRefused when the file is not a capture (nothing written). A truncated file imports
     what it holds and says so; garbled packets are counted and skipped.
     """
-    if not Sensor.objects.filter(tenant=tenant, id_sensor=id_sensor).exists():
+    if not Sensor.objects.visible_to(system_actor(tenant)).filter(id_sensor=id_sensor).exists():
         raise InvalidInput(_("Sensor %(id)s does not exist in this tenant.") % {"id": id_sensor})
     config = capture_settings_for(tenant)
     work = tempfile.mkdtemp(prefix="voipmon-import-")
@@ -149,7 +150,7 @@ def capture_import_file(*, tenant, id_sensor, path, progress=None):
 
 def capture_import_demo(*, tenant, folder):
     """Import every public capture into the demo tenant's first sensor (idempotent)."""
-    sensor = Sensor.objects.filter(tenant=tenant).order_by("id_sensor").first()
+    sensor = Sensor.objects.visible_to(system_actor(tenant)).order_by("id_sensor").first()
     totals = {"files": 0, "imported": 0, "duplicates": 0, "refused": 0}
     for path in sorted(Path(folder).glob("*.pcap*")):
         try:
@@ -180,9 +181,7 @@ def capture_upload_create(*, actor, uploaded, id_sensor):
         size=uploaded.size,
         created_by_id=actor.user_id,
     )
-    from .tasks import capture_upload_run
-
-    transaction.on_commit(lambda: capture_upload_run.delay(upload.pk))
+    transaction.on_commit(lambda: capture_upload_process_task.delay(upload.pk))
     return upload
 
 

@@ -1,7 +1,7 @@
 """The one definition of call search, shared by REST, the legacy API (api.php, sql.php) and reports.
 
 Filter names here are the REST names; the legacy handlers rename their keys to these (the table is
-apps/legacy/sqlfilters.py, the reference docs/legacy-api.md). Text filters follow the GUI: exact
+apps/legacy/params.py, the reference docs/legacy-api.md). Text filters follow the GUI: exact
 match, or a wildcard match when the value holds `%` (`_` is a literal). Caller / callee pairs and
 their mode switches are combined by `filterkit.Unit`; custom headers are `custom_header__<Name>`.
 """

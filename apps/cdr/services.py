@@ -4,6 +4,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.actor import system_actor
 from apps.sensors.services import sensor_ensure_default
 
 from .models import Cdr
@@ -25,7 +26,7 @@ def cdr_seed(*, tenant, count, days=30, seed=None, progress=None):
     sensors = [s.id_sensor for s in sensor_ensure_default(tenant=tenant)]
     rng = np.random.default_rng(seed)
     now = timezone.now()
-    serial = Cdr.objects.filter(tenant=tenant).count() + int(now.timestamp() * 1000) * 1000
+    serial = Cdr.objects.visible_to(system_actor(tenant)).count() + int(now.timestamp() * 1000) * 1000
     done = 0
     while done < count:
         size = min(SEED_CHUNK, count - done)

@@ -1,5 +1,8 @@
 """Who asks: built once per request after authentication, rebuilt from ids in tasks and commands.
 
+The Actor and its Restrictions live here; building one from a user is `apps.users.actor`
+(core imports no other app).
+
 Every access function takes the actor explicitly (Zulip style); services take the tenant from it,
 never from input.
 """
@@ -51,30 +54,6 @@ class Actor:
     def require_admin(self):
         if not (self.is_admin or self.is_superuser):
             raise Forbidden(_("Permission denied: tenant administrators only."))
-
-
-def actor_for_user(user):
-    """The one function that turns an authenticated user into an Actor (REST, legacy, tasks)."""
-    tenant = getattr(user, "tenant", None)
-    return Actor(
-        tenant_id=user.tenant_id,
-        user_id=user.pk,
-        username=user.username,
-        is_admin=bool(user.is_admin),
-        is_superuser=bool(user.is_superuser),
-        flags=frozenset(user.effective_flags()),
-        sensor_ids=user.allowed_sensor_ids(),
-        restrictions=user.restrictions(),
-        custom_headers=user.custom_header_names(),
-        timezone=(user.timezone or (tenant.timezone if tenant else "UTC")),
-    )
-
-
-def actor_from_ids(user_id):
-    """Rebuild the actor inside a Celery task or a command from the user's id."""
-    from apps.users.selectors import user_get_for_actor_build
-
-    return actor_for_user(user_get_for_actor_build(user_id=user_id))
 
 
 def system_actor(tenant):

@@ -1,8 +1,8 @@
 """Who a legacy request is: a local user and password (api.php never uses LDAP or SSO, per the spec),
 or the session that `sql.php?module=bypass_login` opened."""
 
-from apps.core.actor import actor_for_user
 from apps.tenants.concurrency import api_slot_acquire
+from apps.users.actor import actor_for_user
 from apps.users.selectors import user_authenticate_local
 
 from .hostauth import host_api_actor

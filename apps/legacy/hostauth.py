@@ -1,8 +1,8 @@
 """ "Disable authorization for API usage": api.php without credentials acts as the host's tenant API user."""
 
-from apps.core.actor import actor_for_user
 from apps.tenants.concurrency import api_slot_acquire
 from apps.tenants.selectors import tenant_api_user_for_host
+from apps.users.actor import actor_for_user
 
 
 def host_api_actor(request):

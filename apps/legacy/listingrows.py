@@ -1,7 +1,7 @@
 """sql.php LISTING rows: the GUI's row shape (legacy-api.md), display strings and the divided columns."""
 
-from apps.cdr.codecs import codec_name
 from apps.cdr.models import DELAY_BUCKETS, SL_BUCKETS
+from apps.core.codecs import codec_name
 
 from .rows import whole_seconds
 

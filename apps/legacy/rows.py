@@ -1,7 +1,7 @@
 """Legacy row shapes: rename and format call columns the way VoIPmonitor clients read them."""
 
-from apps.cdr.codecs import codec_name
 from apps.cdr.models import DIRECTION_INT_FIELDS
+from apps.core.codecs import codec_name
 
 CALL_AGGREGATES = (
     "payload",

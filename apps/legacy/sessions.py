@@ -10,9 +10,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils.translation import gettext as _
 
-from apps.core.actor import actor_for_user
 from apps.core.exceptions import AppError
 from apps.tenants.concurrency import api_slot_acquire
+from apps.users.actor import actor_for_user
 from apps.users.selectors import user_authenticate_local, user_get_active, user_refuse_if_blocked
 
 SESSION_USER_KEY = "voipmon_legacy_user"

@@ -11,9 +11,9 @@ from apps.core.exceptions import InvalidInput
 
 from . import envelope
 from .handlers.sharing import share_cdr
+from .params import rest_filters
 from .parsing import loose_field, request_fields
 from .sessions import session_actor
-from .sqlfilters import rest_filters
 from .views import legacy_safe
 
 # task -> handler(request, actor, fields) returning a dict for the envelope or a response

@@ -2,13 +2,16 @@
 
 We do not hand-write codecs: FFmpeg's are maintained, fuzzed and bit-exact where the standard says
 so. This module only knows how RTP names a codec (static payload type or SDP rtpmap), which FFmpeg
-decoder and sample rate that means, and the cdr-model codec code to show when we cannot decode it.
+decoder and sample rate that means, and the cdr-model codec code to show when we cannot decode it;
+all of those are columns of the one codec table, `apps.core.codecs`.
 """
 
 from dataclasses import dataclass
 
 import av
 import numpy as np
+
+from apps.core.codecs import BY_CODE, BY_VARIANT, CODECS, NOT_SPEECH, STATIC
 
 from .amr import amr_payload_to_storage
 from .errors import MediaError
@@ -35,55 +38,25 @@ class CodecSpec:
         return self.decoder is not None
 
 
-PCMU = CodecSpec(0, "G.711 u-law", "pcm_mulaw", 8000, 8000, True, 1)
-PCMA = CodecSpec(8, "G.711 A-law", "pcm_alaw", 8000, 8000, True, 1)
-G722 = CodecSpec(9, "G.722", "g722", 16000, 8000, True, 2)  # RFC 3551: RTP clock 8000, audio 16 kHz
-GSM = CodecSpec(3, "GSM", "gsm", 8000, 8000)
-G723 = CodecSpec(4, "G.723.1", "g723_1", 8000, 8000)
-G729 = CodecSpec(18, "G.729", "g729", 8000, 8000)
-ILBC = CodecSpec(97, "iLBC", "ilbc", 8000, 8000)
-OPUS = CodecSpec(311, "Opus", "opus", 48000, 48000)
-AMR = CodecSpec(320, "AMR", "libopencore_amrnb", 8000, 8000)
-AMR_WB = CodecSpec(321, "AMR-WB", "libopencore_amrwb", 16000, 16000)
-SPEEX = CodecSpec(98, "Speex", "speex", 8000, 8000)
-CN = CodecSpec(13, "CN", None, 8000, 8000)
-TELEPHONE_EVENT = CodecSpec(400, "telephone-event", None, 8000, 8000)
+def _spec(code: int, clock: int | None = None) -> CodecSpec:
+    codec = BY_CODE[code]
+    rate = codec.rate if clock is None else clock
+    return CodecSpec(
+        codec.code, codec.label, codec.decoder, rate, clock or codec.clock, codec.streamable, codec.samples_per_byte
+    )
 
-_STATIC = {0: PCMU, 3: GSM, 4: G723, 8: PCMA, 9: G722, 13: CN, 18: G729}
-_STATIC_UNDECODABLE = {12: (12, "QCELP")}
-_BY_NAME = {
-    "PCMU": PCMU,
-    "PCMA": PCMA,
-    "G722": G722,
-    "GSM": GSM,
-    "G723": G723,
-    "G729": G729,
-    "G729A": G729,
-    "ILBC": ILBC,
-    "OPUS": OPUS,
-    "AMR": AMR,
-    "AMR-WB": AMR_WB,
-    "SPEEX": SPEEX,
-    "CN": CN,
-    "TELEPHONE-EVENT": TELEPHONE_EVENT,
-}
+
+# What we decode (or play as silence: comfort noise, DTMF events), built from the one codec table.
+_SPECS = {c.code: _spec(c.code) for c in CODECS if c.decoder or c.code in NOT_SPEECH}
+PCMU, PCMA, G722, GSM, G723, G729 = (_SPECS[code] for code in (0, 8, 9, 3, 4, 18))
+ILBC, OPUS, AMR, AMR_WB, SPEEX, CN, TELEPHONE_EVENT = (_SPECS[code] for code in (97, 311, 320, 321, 98, 13, 400))
+
+_STATIC = {code: spec for code, spec in _SPECS.items() if code in STATIC}
+_STATIC_UNDECODABLE = {code: (code, c.label) for code, c in STATIC.items() if code not in _SPECS}
+_BY_NAME = {name.upper(): _SPECS[c.code] for c in CODECS if c.code in _SPECS for name in c.encodings}
 # rtpmap names we can label with a cdr-model code but not decode (no FFmpeg decoder, or no
 # agreed RTP packing we could verify).
-_UNDECODABLE = {
-    "G726-16": (351, "G.726-16"),
-    "G726-24": (352, "G.726-24"),
-    "G726-32": (353, "G.726-32"),
-    "G726-40": (354, "G.726-40"),
-    "SILK": (301, "SILK"),
-    "ISAC": (306, "iSAC"),
-    "EVS": (359, "EVS"),
-    "CLEARMODE": (100, "clearmode"),
-    "G7221": (331, "G.722.1"),
-    "QCELP": (12, "QCELP"),
-    "T38": (1000, "T.38"),
-}
-_SILK_CODES = {8000: 302, 12000: 303, 16000: 304, 24000: 305}
-_ISAC_CODES = {16000: 307, 32000: 308}
+_UNDECODABLE = {name.upper(): (c.code, c.label) for c in CODECS if c.code not in _SPECS for name in c.encodings}
 
 
 def _rtpmap_parts(rtpmap: str):
@@ -103,10 +76,8 @@ def codec_resolve(payload_type: int, rtpmap: str | None = None) -> CodecSpec:
             spec = _BY_NAME[name]
             return spec if name != "SPEEX" or clock in (0, 8000) else _speex_at(clock)
         code, label = _UNDECODABLE.get(name, (None, rtpmap))
-        if name == "SILK":
-            code = _SILK_CODES.get(clock, code)
-        elif name == "ISAC":
-            code = _ISAC_CODES.get(clock, code)
+        variant = BY_VARIANT.get((name, clock))  # SILK and iSAC have a code per clock rate
+        code = variant.code if variant else code
         raise _cannot_decode(label, payload_type, code)
     if payload_type in _STATIC:
         return _STATIC[payload_type]
@@ -121,7 +92,7 @@ def codec_resolve(payload_type: int, rtpmap: str | None = None) -> CodecSpec:
 
 
 def _speex_at(clock: int) -> CodecSpec:
-    return CodecSpec(98, "Speex", "speex", clock, clock)
+    return _spec(98, clock)
 
 
 def _cannot_decode(label: str, payload_type: int, code) -> MediaError:
@@ -131,7 +102,7 @@ def _cannot_decode(label: str, payload_type: int, code) -> MediaError:
 
 def codec_is_audio(spec: CodecSpec) -> bool:
     """False for the RTP payloads that carry no speech to play (DTMF events, comfort noise)."""
-    return spec.code not in (CN.code, TELEPHONE_EVENT.code)
+    return spec.code not in NOT_SPEECH
 
 
 def pcm_from_frame(frame) -> np.ndarray:

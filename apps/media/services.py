@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.actor import actor_from_ids
 from apps.core.exceptions import AppError, InvalidInput
 from apps.core.values import truthy
+from apps.users.actor import actor_from_ids
 
 from .access import MediaFile, require_audio_download, require_pcap
 from .bundle import zip_bundle_write
@@ -27,6 +27,7 @@ from .callfiles import ZIP_TYPE, file_chunks, pcap_bundle_entries, zip_file
 from .models import ExportJob
 from .recordings import recording_bundle_entries
 from .selectors import media_cdrs_get
+from .tasks import export_process_task
 
 log = logging.getLogger(__name__)
 FORMATS = ("wav", "ogg")
@@ -73,9 +74,7 @@ def export_create(*, actor, kind, cdr_ids, options) -> ExportJob:
     job = ExportJob.objects.create(
         tenant_id=actor.tenant_id, created_by_id=actor.user_id, kind=kind, cdr_ids=list(cdr_ids), options=options
     )
-    from .tasks import export_run
-
-    transaction.on_commit(lambda: export_run.delay(job.pk))
+    transaction.on_commit(lambda: export_process_task.delay(job.pk))
     return job
 
 

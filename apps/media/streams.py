@@ -14,36 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from apps.capture.rtpstream import RtpIndex, StreamKey, index_packets, rtp_index
+from apps.core.codecs import rtpmap_for_code
 
 from .audio import MediaStream
 
-# cdr-model codec code -> the rtpmap the media core resolves (dynamic payload types need one)
-CODE_RTPMAP = {
-    0: "PCMU/8000",
-    3: "GSM/8000",
-    4: "G723/8000",
-    8: "PCMA/8000",
-    9: "G722/8000",
-    12: "QCELP/8000",
-    13: "CN/8000",
-    18: "G729/8000",
-    97: "iLBC/8000",
-    98: "speex/8000",
-    100: "CLEARMODE/8000",
-    301: "SILK/8000",
-    306: "iSAC/16000",
-    311: "opus/48000/2",
-    320: "AMR/8000",
-    321: "AMR-WB/16000",
-    331: "G7221/16000",
-    351: "G726-16/8000",
-    352: "G726-24/8000",
-    353: "G726-32/8000",
-    354: "G726-40/8000",
-    359: "EVS/16000",
-    400: "telephone-event/8000",
-    1000: "t38/8000",
-}
 OVERLAP_SECONDS = 0.5  # two streams of one side that overlap longer than this are copies of each other
 
 
@@ -104,7 +78,7 @@ def _rtpmap_for(code, payload_type):
     """Static payload types name their codec; a dynamic one is named by the stored codec code."""
     if code is None or (code == payload_type and payload_type < 96):
         return None
-    return CODE_RTPMAP.get(code)
+    return rtpmap_for_code(code)
 
 
 def _row_key(row: Mapping) -> StreamKey:

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core.actor import Actor, system_actor
 from apps.core.exceptions import InvalidInput
 
 from .models import Sensor
@@ -16,7 +17,7 @@ def sensor_create(*, actor=None, tenant=None, id_sensor, name, timezone="UTC", *
         tenant_id = actor.tenant_id
     else:
         tenant_id = tenant.pk
-    if Sensor.objects.filter(tenant_id=tenant_id, id_sensor=id_sensor).exists():
+    if Sensor.objects.visible_to(Actor(tenant_id=tenant_id)).filter(id_sensor=id_sensor).exists():
         raise InvalidInput(_("Sensor %(id)s already exists in this tenant.") % {"id": id_sensor})
     sensor = Sensor(tenant_id=tenant_id, id_sensor=id_sensor, name=name, timezone=timezone, **extra)
     sensor.full_clean()
@@ -46,7 +47,7 @@ def sensor_delete(*, actor, sensor):
 
 def sensor_ensure_default(*, tenant):
     """The tenant's sensors, creating sensor 1 when it has none (seeding and imports need one)."""
-    sensors = list(Sensor.objects.filter(tenant=tenant))
+    sensors = list(Sensor.objects.visible_to(system_actor(tenant)))
     if not sensors:
         sensors = [sensor_create(tenant=tenant, id_sensor=1, name=_("Default sensor"))]
     return sensors

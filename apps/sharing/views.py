@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.cdr.selectors import cdr_get
-from apps.core.actor import actor_for_user
 from apps.core.exceptions import AppError, NotFound, TooManyRequests
 from apps.media.access import MediaUnavailable
 from apps.media.http import media_response
+from apps.users.actor import actor_for_user
 
 from .content import SharedCall
 from .models import ShareLink

@@ -5,14 +5,7 @@ from .models import Tenant
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = (
-        "slug",
-        "name",
-        "timezone",
-        "max_concurrent_calls",
-        "api_max_concurrent_connections",
-        "api_disable_authorization",
-    )
+    list_display = Tenant.SETTINGS_FIELDS
     search_fields = ("slug", "name")
     list_filter = ("api_disable_authorization", "timezone")
     raw_id_fields = ("api_user",)

@@ -17,6 +17,15 @@ class Tenant(models.Model):
     """A customer of the installation. Legacy datetimes are read and written in its time zone."""
 
     scope_tenant_field = "id"
+    # A tenant's settings as the admin list and the REST API show them.
+    SETTINGS_FIELDS = (
+        "slug",
+        "name",
+        "timezone",
+        "max_concurrent_calls",
+        "api_max_concurrent_connections",
+        "api_disable_authorization",
+    )
 
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)

@@ -24,22 +24,8 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Tenant"), {"fields": ("tenant", "is_admin", "group", "timezone", "external_id")}),
         (_("Capabilities (empty: from the group)"), {"fields": CAPABILITY_FLAGS, "classes": ("collapse",)}),
-        (
-            _("Restrictions"),
-            {
-                "fields": (
-                    "enable_sensors",
-                    "restrict_numbers",
-                    "restrict_domains",
-                    "restrict_ips",
-                    "restrict_vlans",
-                    "restrict_both_sides",
-                    "custom_headers_cdr",
-                    "custom_headers_message",
-                )
-            },
-        ),
-        (_("Access"), {"fields": ("blocked", "blocked_reason", "req_2fa")}),
+        (_("Restrictions"), {"fields": User.RESTRICTION_FIELDS}),
+        (_("Access"), {"fields": User.ACCESS_FIELDS}),
     )
     actions = ["issue_api_token", "issue_enrollment_code"]
 

@@ -47,6 +47,18 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
 
 class User(AbstractUser):
     scope_tenant_field = "tenant_id"
+    # Field groups as the admin's fieldsets and the services' editable list both name them.
+    RESTRICTION_FIELDS = (
+        "enable_sensors",
+        "restrict_numbers",
+        "restrict_domains",
+        "restrict_ips",
+        "restrict_vlans",
+        "restrict_both_sides",
+        "custom_headers_cdr",
+        "custom_headers_message",
+    )
+    ACCESS_FIELDS = ("blocked", "blocked_reason", "req_2fa")
 
     tenant = models.ForeignKey(
         "tenants.Tenant",

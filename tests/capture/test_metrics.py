@@ -5,6 +5,7 @@ import pytest
 
 from apps.capture import metrics
 from apps.capture.rtpstats import StreamStats
+from apps.core import quality
 
 
 def _stream(seqs, arrivals_ms, ts_step=160):
@@ -16,7 +17,7 @@ def _stream(seqs, arrivals_ms, ts_step=160):
 
 
 def test_mos_is_4_5_below_five_lost_frames():
-    assert metrics.mos_from_interval(4, 4, 496) == 4.5
+    assert quality.mos_from_interval(4, 4, 496) == 4.5
 
 
 def test_mos_cubic_for_known_interval():
@@ -25,12 +26,12 @@ def test_mos_cubic_for_known_interval():
     p = 100 * ppl
     r = 93.2062077233 - 95 * p / (p / (5 * (1 - ppl)) + 17.2647)
     expected = 2.06405 + 0.031738 * r - 0.000356641 * r**2 + 2.93143e-6 * r**3
-    assert metrics.mos_from_interval(10, 2, 490) == pytest.approx(expected)
+    assert quality.mos_from_interval(10, 2, 490) == pytest.approx(expected)
     assert 3.0 < expected < 4.5
 
 
 def test_mos_is_1_when_more_than_half_lost():
-    assert metrics.mos_from_interval(300, 1, 200) == 1.0
+    assert quality.mos_from_interval(300, 1, 200) == 1.0
 
 
 def test_jitter_update_rfc3550_and_timestamp_jump():
@@ -97,7 +98,7 @@ def test_burst_loss_lowers_f1_mos_in_its_interval():
     seqs = [s for s in range(500) if s not in missing]
     st = _stream(seqs, [s * 20.0 for s in seqs])
     mos, worst = st.mos(0)
-    assert worst == pytest.approx(metrics.mos_from_interval(25, 5, 475))
+    assert worst == pytest.approx(quality.mos_from_interval(25, 5, 475))
     assert mos == pytest.approx(worst)
     assert st.sl[4] == 5
 

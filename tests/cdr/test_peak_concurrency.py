@@ -6,7 +6,7 @@ import random
 import pytest
 
 from apps.cdr.selectors import cdr_peak_concurrency
-from apps.core.actor import actor_for_user
+from apps.users.actor import actor_for_user
 
 pytestmark = pytest.mark.django_db
 

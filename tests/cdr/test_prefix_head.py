@@ -11,7 +11,8 @@ from django.db import connection
 from apps.cdr.models import Cdr
 from apps.cdr.selectors import cdr_search
 from apps.cdr.services import cdr_seed
-from apps.core.actor import Actor, Restrictions, actor_for_user
+from apps.core.actor import Actor, Restrictions
+from apps.users.actor import actor_for_user
 
 pytestmark = pytest.mark.django_db
 

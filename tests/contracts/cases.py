@@ -112,8 +112,8 @@ def make_export(world, key):
 
 def make_share(world, key):
     """A share link of tenant A's administrator (key "a") or of tenant B (key "b")."""
-    from apps.core.actor import actor_for_user
     from apps.sharing.services import share_link_create
+    from apps.users.actor import actor_for_user
 
     if key == "a":
         actor, call = actor_for_user(world.admin_a), world.calls["inside"]

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from apps.core.actor import actor_for_user
 from apps.core.capabilities import GRANTING_FLAGS, RESTRICTING_FLAGS
+from apps.users.actor import actor_for_user
 from apps.users.models import UserGroup
 from apps.users.services import user_create
 from tests.conftest import PASSWORD

@@ -3,7 +3,8 @@
 import pytest
 
 from apps.cdr.models import Cdr
-from apps.core.actor import Actor, Restrictions, actor_for_user
+from apps.core.actor import Actor, Restrictions
+from apps.users.actor import actor_for_user
 from apps.users.services import user_create
 from tests.conftest import PASSWORD
 

@@ -82,13 +82,12 @@ def test_limit_holds_across_worker_processes(server, user_a):
         held = [pool.submit(get, server, f"/php/api.php?{QUERY}") for _ in range(2)]
         time.sleep(2)  # both are now inside a worker, waiting for the table
         assert not any(f.done() for f in held)
-        started = time.perf_counter()
         refused = [json.loads(get(server, f"/php/api.php?{QUERY}")[2]) for _ in range(3)]
         status, headers, _body = get(server, "/api/v1/calls/", {"Authorization": f"Token {token}"})
-        elapsed = time.perf_counter() - started
         assert all(body["success"] is False and "Too many concurrent" in body["error"] for body in refused), refused
         assert status == 429 and headers.get("Retry-After")
-        assert elapsed < 5, "refusals must not wait for the held requests"
+        # the refusals came back while the held requests still wait for the table: nothing waited for them
+        assert not any(f.done() for f in held), "refusals must not wait for the held requests"
         blocker.rollback()  # release the table
         results = [json.loads(f.result(timeout=30)[2]) for f in held]
     assert all(body["success"] is True and body["total"] == 1 for body in results), results

@@ -4,7 +4,7 @@ import pytest
 
 from apps.cdr.filtersets import CdrFilterSet
 from apps.core.models import AuditLog
-from apps.legacy.sqlfilters import LEGACY_FILTERS
+from apps.legacy.params import LEGACY_FILTERS
 
 from .helpers import assert_legacy_error, listing, sql_get, sql_login
 

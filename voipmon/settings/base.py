@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.media",
     "apps.legacy",
     "apps.accounts",
+    "apps.demo",
     "apps.branding",
     "apps.sharing",
     "django_otp",

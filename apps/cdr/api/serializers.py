@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from apps.cdr.codecs import codec_name
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
+from apps.core.codecs import codec_name
 
 INTERNAL_FIELDS = ("tenant", "pcap_sip", "pcap_full")
 

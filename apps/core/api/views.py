@@ -1,14 +1,17 @@
-"""Base viewsets: the actor is built once per request, in `initial()`, after authentication."""
+"""Base viewsets: the actor is built once per request, in `initial()`, after authentication.
+
+The user-facing checks come from the apps that own them, through `hooks` (core imports no other app).
+"""
 
 from django.utils import timezone
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 
-from apps.core.actor import Actor, actor_for_user
+from apps.core.actor import Actor
 from apps.core.capabilities import CAPABILITY_FLAGS
-from apps.tenants.concurrency import api_slot_acquire
-from apps.users.selectors import blocked_message
+
+from . import hooks
 
 # What the OpenAPI generator acts as: every capability, but no tenant, so every queryset is empty.
 SCHEMA_ACTOR = Actor(tenant_id=None, is_admin=True, flags=frozenset(CAPABILITY_FLAGS))
@@ -30,10 +33,11 @@ class ActorMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         user = request.user
-        if getattr(user, "blocked", False):
-            raise PermissionDenied(blocked_message(user))
-        self._actor = actor_for_user(user)
-        api_slot_acquire(request=request, user=user)  # the tenant's API concurrency limit
+        refusal = hooks.user_refusal(user)  # blocked users (apps.users)
+        if refusal:
+            raise PermissionDenied(refusal)
+        self._actor = hooks.actor_for_user(user)
+        hooks.api_slot_acquire(request=request, user=user)  # the tenant's API concurrency limit (apps.tenants)
         timezone.activate(self.actor.timezone)
         if self.required_flag:
             self.actor.require(self.required_flag)

@@ -12,30 +12,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import InvalidInput
-from apps.core.values import truthy
-from apps.media.access import cdr_ids_parse, seconds_parse
+from apps.media.access import cdr_ids_parse
 from apps.media.callfiles import pcap_file
 from apps.media.http import media_response
 from apps.media.recordings import graph_file, recording_file, recordings_zip
 from apps.media.selectors import media_cdr_by_callid, media_cdr_get, media_cdrs_get
 
+from ..params import AUDIO_KEYS, GRAPH_KEYS, PCAP_KEYS, media_options, seconds_or_none, switch
 from ..registry import legacy_task
-
-PCAP_KEYS = {"cdrId", "callId", "calldate", "cidInterval", "cidMerge", "zip", "disable_rtp", "auditReason"}
-AUDIO_KEYS = {"cdrId", "callId", "calldate", "zip", "ogg", "saveaudio_afterconnect", "auditReason"}
-GRAPH_KEYS = {"cdrId", "callId", "calldate", "type", "side", "auditReason"}
-
-
-def media_options(params, fields, known):
-    """The task's options from params and the top-level fields; unknown params are named, not ignored."""
-    if isinstance(params, list):
-        raise InvalidInput(_("This task takes one query, not a list."))
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise InvalidInput(_("Unknown parameter: %(names)s") % {"names": ", ".join(unknown)})
-    options = {key: fields[key] for key in known if key in fields and key != "auditReason"}
-    options.update(params)
-    return options
 
 
 def day_window(actor, value):
@@ -71,15 +55,14 @@ def call_from(actor, options, *, allow_list=False):
 @legacy_task("getPCAP", flag="can_pcap")
 def get_pcap(*, actor, params, fields):
     options = media_options(params, fields, PCAP_KEYS)
-    interval = options.get("cidInterval")
-    interval = seconds_parse(interval, name="cidInterval") if interval not in (None, "", 0, "0") else None
+    interval = seconds_or_none(options, "cidInterval")  # a bad value is refused before the call is looked up
     media = pcap_file(
         actor=actor,
         cdr=call_from(actor, options),
-        sip_only=truthy(options.get("disable_rtp")),
+        sip_only=switch(options, "disable_rtp"),
         interval=interval,
-        merge=truthy(options.get("cidMerge")),
-        as_zip=truthy(options.get("zip")),
+        merge=switch(options, "cidMerge"),
+        as_zip=switch(options, "zip"),
     )
     return media_response(media)
 
@@ -87,14 +70,12 @@ def get_pcap(*, actor, params, fields):
 @legacy_task("getVoiceRecording", flag="can_download_audio")
 def get_voice_recording(*, actor, params, fields):
     options = media_options(params, fields, AUDIO_KEYS)
-    fmt = "ogg" if truthy(options.get("ogg")) else "wav"
-    after_connect = str(options.get("saveaudio_afterconnect") or "").strip().lower() in ("yes", "1", "true")
+    fmt = "ogg" if switch(options, "ogg") else "wav"
+    after_connect = switch(options, "saveaudio_afterconnect")
     calls = call_from(actor, options, allow_list=True)
     if isinstance(calls, list):
         return media_response(recordings_zip(actor=actor, cdrs=calls, fmt=fmt, after_connect=after_connect))
-    media = recording_file(
-        actor=actor, cdr=calls, fmt=fmt, after_connect=after_connect, as_zip=truthy(options.get("zip"))
-    )
+    media = recording_file(actor=actor, cdr=calls, fmt=fmt, after_connect=after_connect, as_zip=switch(options, "zip"))
     return media_response(media)
 
 

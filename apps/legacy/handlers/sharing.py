@@ -14,9 +14,10 @@ from apps.sharing.models import ShareLink
 from apps.sharing.services import share_link_create
 from apps.tenants.selectors import tenant_of_actor
 
+from ..params import media_options
 from ..parsing import loose_field
 from ..registry import legacy_task
-from .media import call_from, media_options
+from .media import call_from
 
 SHARE_KEYS = {"callId", "cdrId", "calldate", "cidInterval", "rtp", "sip_history", "anonIps", "validDays",
               "password", "maxOpens", "maskDigits", "auditReason"}  # fmt: skip

@@ -1,6 +1,6 @@
 """sql.php `module=CDR`: LISTING (paging, sorting, suppress_results, deferTotal) and TOTAL.
 
-The filters are renamed to CdrFilterSet's REST names (sqlfilters.py) and run through the same
+The filters are renamed to CdrFilterSet's REST names (params.py) and run through the same
 selector as REST and getVoipCalls.
 """
 
@@ -9,28 +9,14 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.selectors import cdr_count, cdr_page, cdr_search
 from apps.core.exceptions import InvalidInput
-from apps.core.values import truthy
 
 from .. import loosejson
 from ..listingrows import LISTING_COLUMNS, SORT_FIELDS, listing_row
+from ..params import require_date, rest_filters, switch, whole_number
 from ..registry import sql_module
-from ..sqlfilters import require_date, rest_filters
 
 MAX_OFFSET = 10**12
 DEFAULT_ORDER = ("-calldate", "-id")
-
-
-def whole_number(fields, key, default, *, minimum=0):
-    value = fields.get(key)
-    if value in (None, ""):
-        return default
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit() or len(text) > 20:
-        raise InvalidInput(_("%(key)s must be a whole number, not %(value)s.") % {"key": key, "value": value})
-    number = int(text)
-    if number < minimum:
-        raise InvalidInput(_("%(key)s must be at least %(minimum)s.") % {"key": key, "minimum": minimum})
-    return number
 
 
 def listing_paging(fields):
@@ -87,9 +73,9 @@ def cdr_listing(*, request, actor, fields):
     queryset = listing_queryset(actor, fields)
     offset, limit, capped = listing_paging(fields)
     order = listing_order(fields)
-    if truthy(fields.get("suppress_results") or ""):
+    if switch(fields, "suppress_results"):
         return {"total": cdr_count(queryset=queryset), "results": []}
-    defer = truthy(fields.get("deferTotal") or "")
+    defer = switch(fields, "deferTotal")
     page = cdr_page(
         actor=actor,
         queryset=queryset,

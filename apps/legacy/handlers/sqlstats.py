@@ -2,13 +2,12 @@
 
 from django.utils.translation import gettext as _
 
-from apps.cdr.codecs import codec_name
 from apps.cdr.selectors import cdr_group_stats, cdr_search, cdr_streams
+from apps.core.codecs import codec_name
 from apps.core.exceptions import Forbidden, InvalidInput
 
+from ..params import rest_filters, whole_number
 from ..registry import sql_module
-from ..sqlfilters import rest_filters
-from .sqlcdr import whole_number
 
 # group_by -> (column, text column shown beside it, or None)
 GROUPS = {

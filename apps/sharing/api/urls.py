@@ -1,7 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from apps.core.api.routers import AppRouter
 
 from .views import ShareLinkViewSet
 
-router = SimpleRouter()
+router = AppRouter()
 router.register("shares", ShareLinkViewSet, basename="share")
 urlpatterns = router.urls

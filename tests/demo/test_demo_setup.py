@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from apps.cdr.models import Cdr
-from apps.core.actor import actor_for_user
 from apps.core.capabilities import GRANTING_FLAGS
+from apps.users.actor import actor_for_user
 from apps.users.models import User
 from tests.conftest import SHARED
 

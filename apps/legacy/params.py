@@ -1,14 +1,18 @@
-"""The GUI's filter names (sql.php, admin.php?cdr_filter) and the REST names of CdrFilterSet they stand for.
+"""Reading legacy parameters: every legacy key's REST name, and every parser the handlers share.
 
-This table is the whole of the translation: values pass through unchanged (lists from PHP bracket
-form are joined with commas), so sql.php, getVoipCalls and REST share one meaning of every filter.
-docs/legacy-api.md lists each filter with its meaning.
+The GUI's filter names (sql.php, admin.php?cdr_filter) and getVoipCalls' parameters are renamed to
+the REST names of CdrFilterSet here, and only here: values pass through unchanged (lists from PHP
+bracket form are joined with commas), so sql.php, getVoipCalls and REST share one meaning of every
+filter. docs/legacy-api.md lists each filter with its meaning. Numbers, seconds, yes/no switches and
+the known keys of each task are read here too, so a handler is the few lines that call a selector.
 """
 
 from django.utils.translation import gettext as _
 
 from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX
 from apps.core.exceptions import InvalidInput
+from apps.core.values import truthy
+from apps.media.access import seconds_parse
 
 LEGACY_HEADER_PREFIX = "f" + CUSTOM_HEADER_PREFIX
 
@@ -144,3 +148,108 @@ def require_date(fields):
     """The spec's rule for LISTING: at least one of fdatefrom / fdateto (or a relative window)."""
     if not any(fields.get(name) not in (None, "") for name in DATE_FILTERS):
         raise InvalidInput(_("fdatefrom or fdateto is required (or flast_days / flast_minutes)."))
+
+
+# getVoipCalls parameter -> CdrFilterSet filter
+VOIPCALLS_FILTERS = {
+    "startTime": "calldate_from",
+    "startTimeTo": "calldate_to",
+    "endTime": "calldate_to",
+    "callEnd": "callend_to",
+    "caller": "caller",
+    "called": "called",
+    "callId": "callid",
+    "cdrId": "id",
+    "id_sensor": "id_sensor",
+    "onlyConnected": "connected",
+}
+VOIPCALLS_OPTIONS = {"msisdn", "customHeaders", "auditReason"}
+LIST_CDR_IDS_KEYS = {"offset", "size", "auditReason"}
+PCAP_KEYS = {"cdrId", "callId", "calldate", "cidInterval", "cidMerge", "zip", "disable_rtp", "auditReason"}
+AUDIO_KEYS = {"cdrId", "callId", "calldate", "zip", "ogg", "saveaudio_afterconnect", "auditReason"}
+GRAPH_KEYS = {"cdrId", "callId", "calldate", "type", "side", "auditReason"}
+
+
+def unknown_refuse(params, known):
+    """An unknown parameter is named in the error, never ignored (a typo must not widen a search)."""
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise InvalidInput(_("Unknown parameter: %(names)s") % {"names": ", ".join(unknown)})
+
+
+def as_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(as_text(item) for item in value)
+    return str(value)
+
+
+def switch(values, key):
+    """A yes/no parameter: 1, true, yes, on (any case) are yes; anything else, or nothing, is no."""
+    return truthy(values.get(key))
+
+
+def voipcalls_filters(params):
+    """getVoipCalls parameters -> CdrFilterSet filters (msisdn: the number on either side)."""
+    unknown_refuse(params, {*VOIPCALLS_FILTERS, *VOIPCALLS_OPTIONS})
+    if params.get("startTime") in (None, ""):
+        raise InvalidInput(_("startTime is required."))
+    cdr_id = params.get("cdrId")
+    if cdr_id not in (None, "") and not all(part.strip().isdigit() for part in as_text(cdr_id).split(",")):
+        raise InvalidInput(_("cdrId must be a number, not %(value)s.") % {"value": cdr_id})
+    filters = {
+        target: as_text(params[key]) for key, target in VOIPCALLS_FILTERS.items() if params.get(key) not in (None, "")
+    }
+    if "connected" in filters:
+        filters["connected"] = "true" if switch(params, "onlyConnected") else ""
+    msisdn = params.get("msisdn")
+    if msisdn not in (None, "", False):
+        if truthy(msisdn) and ("caller" in filters or "called" in filters):
+            # the switch form: the caller (or called) value may be on either side
+            filters["number"] = filters.pop("caller", None) or filters.pop("called")
+        else:
+            filters["number"] = as_text(msisdn)
+    return filters
+
+
+def bounded_int(params, key, default, maximum):
+    """A count or offset of the HTTP API: a whole number, not negative, cut down to `maximum`."""
+    value = params.get(key, default)
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise InvalidInput(_("%(key)s must be a whole number, not %(value)s.") % {"key": key, "value": value}) from None
+    if number < 0:
+        raise InvalidInput(_("%(key)s must not be negative.") % {"key": key})
+    return min(number, maximum)
+
+
+def whole_number(fields, key, default, *, minimum=0):
+    """A whole number of sql.php (paging, ids): `default` when absent or empty, refused below `minimum`."""
+    value = fields.get(key)
+    if value in (None, ""):
+        return default
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or len(text) > 20:
+        raise InvalidInput(_("%(key)s must be a whole number, not %(value)s.") % {"key": key, "value": value})
+    number = int(text)
+    if number < minimum:
+        raise InvalidInput(_("%(key)s must be at least %(minimum)s.") % {"key": key, "minimum": minimum})
+    return number
+
+
+def seconds_or_none(values, key):
+    """A number of seconds (media's rule and bounds), or None when absent, empty or zero."""
+    value = values.get(key)
+    return seconds_parse(value, name=key) if value not in (None, "", 0, "0") else None
+
+
+def media_options(params, fields, known):
+    """The task's options from params and the top-level fields; unknown params are named, not ignored."""
+    if isinstance(params, list):
+        raise InvalidInput(_("This task takes one query, not a list."))
+    unknown_refuse(params, known)
+    options = {key: fields[key] for key in known if key in fields and key != "auditReason"}
+    options.update(params)
+    return options

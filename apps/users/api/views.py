@@ -7,36 +7,10 @@ from rest_framework.views import APIView
 
 from apps.core.api.views import ScopedModelViewSet
 from apps.core.exceptions import NotAuthenticated
+from apps.users.selectors import user_authenticate_local, user_list
+from apps.users.services import token_issue, user_create, user_delete, user_update
 
-from .models import User
-from .selectors import user_authenticate_local, user_list, usergroup_list
-from .services import USER_EDITABLE_FIELDS, token_issue, user_create, user_delete, user_update
-
-
-class UserSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
-    effective_flags = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ("id", "username", "password", *USER_EDITABLE_FIELDS, "effective_flags")
-
-    def get_effective_flags(self, obj) -> list[str]:
-        return sorted(obj.effective_flags())
-
-    def get_fields(self):
-        fields = super().get_fields()
-        view = self.context.get("view")
-        actor = getattr(view, "actor", None)
-        fields["group"].queryset = usergroup_list(actor=actor)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["username"].read_only = True  # chosen at creation; user names are global and stable
-        return fields
-
-
-class EnrollmentCodeSerializer(serializers.Serializer):
-    code = serializers.CharField(read_only=True)
-    expires_at = serializers.DateTimeField(read_only=True)
+from .serializers import EnrollmentCodeSerializer, TokenRequestSerializer, UserSerializer
 
 
 class UserViewSet(ScopedModelViewSet):
@@ -82,11 +56,6 @@ class UserViewSet(ScopedModelViewSet):
         code, expires_at = enrollment_code_issue(user=self.get_object(), issued_by=request.user)
         body = EnrollmentCodeSerializer({"code": code, "expires_at": expires_at}).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})
 
 
 class TokenCreateView(APIView):

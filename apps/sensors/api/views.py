@@ -1,16 +1,8 @@
-from rest_framework import serializers
-
 from apps.core.api.views import ScopedModelViewSet
+from apps.sensors.selectors import sensor_list
+from apps.sensors.services import sensor_create, sensor_delete, sensor_update
 
-from .models import Sensor
-from .selectors import sensor_list
-from .services import sensor_create, sensor_delete, sensor_update
-
-
-class SensorSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Sensor
-        fields = ("id", "id_sensor", "name", "timezone", "manager_host", "manager_port")
+from .serializers import SensorSerializer
 
 
 class SensorViewSet(ScopedModelViewSet):

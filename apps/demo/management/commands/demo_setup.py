@@ -8,12 +8,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from apps.capture.services import capture_import_demo
 from apps.cdr.services import cdr_seed
 from apps.core.capabilities import GRANTING_FLAGS
+from apps.core.exceptions import NotFound
 from apps.sensors.services import sensor_ensure_default
-from apps.tenants.models import Tenant
+from apps.tenants.selectors import tenant_get_by_slug
 from apps.tenants.services import tenant_create
-from apps.users.models import User
+from apps.users.selectors import user_get_by_username
 from apps.users.services import user_create
 
 
@@ -24,12 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--calls", type=int, default=5000, help="seeded calls when the tenant is new")
 
     def handle(self, *args, calls, **options):
-        tenant = Tenant.objects.filter(slug="demo").first()
-        created = tenant is None
-        if created:
-            tenant = tenant_create(slug="demo", name="Demo tenant", timezone="Europe/Prague")
+        try:
+            tenant, created = tenant_get_by_slug(slug="demo"), False
+        except NotFound:
+            tenant, created = tenant_create(slug="demo", name="Demo tenant", timezone="Europe/Prague"), True
             sensor_ensure_default(tenant=tenant)
-        if not User.objects.filter(username="demo").exists():
+        if user_get_by_username(username="demo") is None:
             user_create(
                 username="demo",
                 tenant=tenant,
@@ -46,8 +48,6 @@ class Command(BaseCommand):
 
     def import_captures(self, tenant):
         """Import the public captures (idempotent: a second run adds nothing)."""
-        from apps.capture.services import capture_import_demo
-
         folder = Path(settings.VOIPMON_DEMO_CAPTURES_DIR)
         if folder.is_dir():
             summary = capture_import_demo(tenant=tenant, folder=folder)

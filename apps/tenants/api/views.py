@@ -1,25 +1,10 @@
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 
 from apps.core.api.views import ActorMixin
+from apps.tenants.selectors import tenant_list
+from apps.tenants.services import tenant_update
 
-from .models import Tenant
-from .selectors import tenant_list
-from .services import tenant_update
-
-
-class TenantSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Tenant
-        fields = (
-            "id",
-            "slug",
-            "name",
-            "timezone",
-            "max_concurrent_calls",
-            "api_max_concurrent_connections",
-            "api_disable_authorization",
-        )
-        read_only_fields = ("id", "slug", "max_concurrent_calls", "api_max_concurrent_connections")
+from .serializers import TenantSerializer
 
 
 class TenantViewSet(
