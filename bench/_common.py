@@ -32,6 +32,17 @@ def ensure_database(database_url):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def run_child(cmd, **kwargs):
+    """Run a benchmark's child process and return its stdout; if it fails, show what it wrote to stderr
+    and stop with its exit status (not a bare CalledProcessError that hides the child's error)."""
+    out = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        shown = " ".join(map(str, cmd[:4]))
+        raise SystemExit(f"{shown} ... failed with exit status {out.returncode} (its stderr is above)")
+    return out.stdout
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -10,14 +10,13 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/voipmon_bench"
+from bench._common import DEFAULT_DB, ensure_database, run_child  # noqa: E402
 
 
 def _django(database_url):
@@ -71,18 +70,16 @@ def _child(stage, path, out_dir):
     print(json.dumps(extra))
 
 
-def _run_child(stage, path, out_dir):
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", stage, path, out_dir], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _run_child(stage, path, out_dir, env=None):
+    out = run_child([sys.executable, __file__, "--child", stage, path, out_dir], env={**os.environ, **(env or {})})
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def _tshark(path, packets):
     if not shutil.which("tshark"):
         return None
     t = time.perf_counter()
-    subprocess.run(["tshark", "-r", path, "-q", "-z", "rtp,streams"], capture_output=True, check=True)
+    run_child(["tshark", "-r", path, "-q", "-z", "rtp,streams"])
     return {"packets": packets, "seconds": time.perf_counter() - t}
 
 
@@ -97,6 +94,7 @@ def main():
         return
     from bench.gen_capture import gen_capture
 
+    ensure_database(os.environ.get("VOIPMON_BENCH_DB", DEFAULT_DB))  # the import child's database
     tmp = tempfile.mkdtemp(prefix="voipmon-bench-")
     try:
         full, half = os.path.join(tmp, "full.pcap"), os.path.join(tmp, "half.pcap")
@@ -104,7 +102,13 @@ def main():
         n = gen_capture(full, args.calls, args.seconds)
         gen_capture(half, args.calls, args.seconds / 2)
         print(f"generated {n} packets ({os.path.getsize(full) / 1e6:.0f} MB) in {time.perf_counter() - t:.0f} s")
-        full_import = _run_child("import", full, os.path.join(tmp, "unused"))
+        # with and without the call summaries of apps/reports (kept in each call's transaction), alternated
+        imports = {"1": [], "0": []}
+        for keep in ("1", "0", "1", "0"):
+            run = _run_child("import", full, os.path.join(tmp, "unused"), {"VOIPMON_SUMMARY_MAINTENANCE": keep})
+            imports[keep].append(run)
+        full_import = min(imports["1"], key=lambda r: r["seconds"])
+        bare_import = min(imports["0"], key=lambda r: r["seconds"])
         ours = _run_child("ours", full, os.path.join(tmp, "out"))
         ours_half = _run_child("ours", half, os.path.join(tmp, "out_half"))
         bare = _run_child("dpkt", full, tmp)
@@ -115,6 +119,11 @@ def main():
             f"import : {rate['import']:>10,.0f} pkt/s  ({full_import['seconds']:.1f} s: analysis, per-call pcaps "
             f"into storage and {full_import['calls']} calls into PostgreSQL; "
             f"peak RSS {full_import['maxrss_mb']:.0f} MB)"
+        )
+        without = bare_import["packets"] / bare_import["seconds"]
+        print(
+            f"import without summaries: {without:>10,.0f} pkt/s; summary maintenance costs "
+            f"{(1 - rate['import'] / without) * 100:.1f} % of import throughput (target <= 10 %; best of two each)"
         )
         print(
             f"analyse: {rate['ours']:>10,.0f} pkt/s  ({ours['seconds']:.1f} s, analysis and per-call pcaps only; "

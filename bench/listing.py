@@ -36,9 +36,9 @@ def filters_for(window_end):
         "fsensor_id": "1",
     }
     where = (
-        "tenant_id = %s AND calldate >= %s AND calldate <= %s AND caller LIKE %s"
+        "tenant_id = %s AND calldate >= %s AND calldate <= %s AND caller LIKE %s AND left(caller, 2) = '42'"
         ' AND "lastSIPresponseNum" >= 200 AND "lastSIPresponseNum" < 300 AND payload IN (8, 0)'
-        " AND a_mos_f1_mult10 <= 40 AND a_sl1 >= 1 AND duration > 10 AND duration < 600 AND id_sensor IN (1)"
+        " AND a_mos_f1_mult10 <= 40 AND a_sl1 >= 1 AND duration >= 10.5 AND duration < 599.5 AND id_sensor IN (1)"
     )
     return legacy, where, (start, window_end)
 
@@ -103,6 +103,10 @@ def main():
         raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, bounds)
         plans[name] = "\n".join(row[0] for row in raw.fetchall())
     total = Cdr.objects.filter(tenant=tenant).count()
+    expected = seen["sql_count"][0][0]
+    assert seen["listing"] == (len(seen["sql_rows"]), expected), f"LISTING {seen['listing']}, SQL count {expected}"
+    assert seen["count"][1] == expected and seen["deferred"][0] == len(seen["sql_rows"]), seen["count"]
+    assert expected > 0, "the filters select no call: nothing is measured"
 
     print(f"\ncalls in tenant: {total:,}; window {start} .. {end} (UTC); filters: {json.dumps(legacy)}")
     print(f"LISTING rows: {seen['listing'][0]} of total {seen['listing'][1]} (plain SQL: {len(seen['sql_rows'])} rows,"

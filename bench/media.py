@@ -32,6 +32,7 @@ from apps.capture.rtpstream import RtpPacket  # noqa: E402
 from apps.media.audio import MediaStream, call_recording_wav_stream, call_recording_write  # noqa: E402
 from apps.media.bundle import zip_bundle_stream  # noqa: E402
 from apps.media.streams import call_streams_split  # noqa: E402
+from bench._common import run_child  # noqa: E402
 
 T0 = 1_700_000_000.0
 REQUEST_RUNS = 3
@@ -164,7 +165,7 @@ def _bench_request(caller, callee, path: Path, seconds: float):
             fh.write(pcap_record(ts, frame))
     del records
     cmd = [sys.executable, __file__, "--request", str(path)]
-    runs = [json.loads(subprocess.run(cmd, capture_output=True, check=True).stdout) for _ in range(REQUEST_RUNS)]
+    runs = [json.loads(run_child(cmd)) for _ in range(REQUEST_RUNS)]
     r = min(runs, key=lambda run: run["seconds"])
     size = path.stat().st_size / 2**20
     rss = max(run["rss"] for run in runs) / 1024

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.dbsessions import wait_for_other_sessions_to_close
+from tests.strict_skips import skip_unless_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,57 +49,16 @@ def celery_worker_process(transactional_db, settings_media_root):
     """Start a worker on the Redis test broker; the app sends tasks there instead of running them eagerly."""
     from voipmon.celery import app
 
-    if connection.vendor != "postgresql":
-        pytest.skip("a worker process cannot see the in-memory SQLite test database; runs on PostgreSQL")
+    skip_unless_postgres("a worker process cannot see the in-memory SQLite test database")
     url = settings.VOIPMON_TEST_REDIS_URL
     if not redis_available(url):
         pytest.skip(f"no Redis broker at {url}")
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": url,
-        "DJANGO_SETTINGS_MODULE": "voipmon.settings.test",
-        "VOIPMON_CELERY_WORKER": "1",
-        "VOIPMON_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
+    env = worker_env(url)
     app.conf.update(broker_url=url, task_always_eager=False)
     reset_pools(app)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "voipmon",
-            "worker",
-            "-P",
-            "solo",
-            "-c",
-            "1",
-            "-l",
-            "warning",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            "celery",
-        ],
-        cwd=REPO,
-        env=env,
-    )
+    worker = worker_spawn(env)
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if app.control.ping(timeout=0.5):
-                break
-            if worker.poll() is not None:
-                pytest.fail("the Celery worker exited at start")
-        else:
-            pytest.fail("the Celery worker did not answer a ping within 30 s")
+        worker_wait(app, worker)
         yield app
     finally:
         worker.terminate()
@@ -106,6 +66,39 @@ def celery_worker_process(transactional_db, settings_media_root):
         wait_for_other_sessions_to_close()
         app.conf.update(broker_url="", task_always_eager=True)
         reset_pools(app)
+
+
+def worker_env(url):
+    """The environment of a worker process: the test database, the broker, the shared media root."""
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": url,
+        "DJANGO_SETTINGS_MODULE": "voipmon.settings.test",
+        "VOIPMON_CELERY_WORKER": "1",
+        "VOIPMON_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+
+
+def worker_spawn(env):
+    """Start one worker process (solo pool); a test may start another after killing the first."""
+    command = [sys.executable, "-m", "celery", "-A", "voipmon", "worker", "-P", "solo", "-c", "1", "-l", "warning"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", "celery"]
+    return subprocess.Popen(command, cwd=REPO, env=env)
+
+
+def worker_wait(app, worker, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if app.control.ping(timeout=0.5):
+            return
+        if worker.poll() is not None:
+            pytest.fail("the Celery worker exited at start")
+    pytest.fail(f"the Celery worker did not answer a ping within {timeout} s")
 
 
 @pytest.fixture

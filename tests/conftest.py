@@ -12,23 +12,11 @@ from apps.sensors.services import sensor_create
 from apps.tenants.services import tenant_create
 from apps.users.services import user_create
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.strict_skips", "tests.celery_worker"]  # strict_skips first: celery_worker imports it
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VOIPMON_SHARED_DIR", REPO.parent / "shared"))
 PASSWORD = "s3cret-Pa55"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` skip, with their reason, when the suite runs on SQLite."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (the suite is running on SQLite)")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,10 @@ UNSCOPED_ALLOWED = {
     ("apps/branding/services.py", "Branding"): "share hosts and domains are unique across tenants",
     ("apps/sharing/selectors.py", "ShareLink"): "a visitor opens a link by its token, with no account",
     ("apps/sharing/services.py", "ShareLink"): "opens of a link found by its token are counted by the link's id",
+    ("apps/reports/delivery.py", "ReportSchedule"): "beat fires a schedule by the id its service stored",
+    ("apps/reports/delivery.py", "ReportRun"): "the delivery task works on its run by id; the purge sweeps all tenants",
+    ("apps/reports/delivery.py", "ReportDelivery"): "a run's recipients, reached through the run the task holds",
+    ("apps/reports/delivery.py", "ReportSettings"): "the purge reads every tenant's retention",
 }
 # Models that point at a tenant but are read before anyone is signed in, so no actor can scope them.
 TENANT_LINKED_UNSCOPED = {"tenants.TenantHost": "maps a host name to its tenant before any sign-in"}

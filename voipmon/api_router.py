@@ -13,6 +13,7 @@ APP_API_URLS = (
     "apps.media.api.urls",
     "apps.sharing.api.urls",
     "apps.branding.api.urls",
+    "apps.reports.api.urls",
 )
 
 urlpatterns = [

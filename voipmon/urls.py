@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("apps.branding.urls")),
     path("", include("apps.legacy.urls")),
 ]
+
+handler500 = "voipmon.errors.server_error"

@@ -166,6 +166,7 @@ class Analyzer:
             owners = [(c, flip[s], m) for c, s, m in self.endpoints.get((d.src, d.sport), ())]
         if owners:
             flow = RtpFlow(ip_text(d.src), d.sport, ip_text(d.dst), d.dport, media=owners[-1][2])
+            flow.dscp = d.dscp
             flow.call = []
             for call, side, _media in owners:
                 if all(c is not call for c, _ in flow.call):
@@ -194,6 +195,7 @@ class Analyzer:
             return None
         del self.candidates[key]
         flow = RtpFlow(ip_text(d.src), d.sport, ip_text(d.dst), d.dport)
+        flow.dscp = d.dscp
         flow.call = []
         for early_ts, hdr in cand[2]:  # the packets that proved it was RTP count too
             flow.arr.append(early_ts)

@@ -8,7 +8,7 @@ in idempotently: every time field keeps its first occurrence.
 import socket
 
 from .sdp import sdp_body, sdp_parse
-from .sip import name_addr, reason_parse
+from .sip import name_addr, reason_parse, user_agent
 
 
 def _text(raw):
@@ -27,7 +27,7 @@ class CallState:
         _, self.called, self.called_domain, _ = name_addr(msg.get("to"))
         self.caller_ip, self.caller_port, self.called_ip, self.called_port = src, sport, dst, dport
         self.vlan = vlan
-        self.a_ua = msg.get("user-agent")
+        self.a_ua = user_agent(msg)
         self.b_ua = None
         # response times per forward INVITE transaction: (src, sport, dst, dport, CSeq) -> [first copy,
         # delay to its first 100, delay to its first other response]
@@ -93,7 +93,9 @@ class CallState:
     def _on_request(self, ts, msg, cseq_num, src, sport, dst, dport, by_caller):
         method = msg.method
         if by_caller and self.a_ua is None:
-            self.a_ua = msg.get("user-agent")
+            self.a_ua = user_agent(msg)
+        elif not by_caller and self.b_ua is None:
+            self.b_ua = user_agent(msg)  # the callee's first User-Agent, in a request or a response
         if method == "INVITE" and by_caller and (_text(dst), dport) != (self.caller_ip, self.caller_port):
             # every INVITE transaction towards the callee, at every hop, re-INVITEs included (not
             # one a proxy hairpins back to the caller's own address): the first copy is the base of
@@ -114,7 +116,7 @@ class CallState:
     def _on_response(self, ts, msg, cseq_num, cseq_method, by_caller, src, sport, dst, dport):
         code = msg.status
         if not by_caller and self.b_ua is None:
-            self.b_ua = msg.get("server") or msg.get("user-agent")
+            self.b_ua = user_agent(msg)
         if cseq_method == "INVITE" and code:
             # the response travels back along the hop its INVITE took
             tx = self.invite_rt.get((dst, dport, src, sport, cseq_num))

@@ -8,6 +8,7 @@ import datetime as dt
 from apps.core.codecs import FAX_T38, codec_name  # the one codec table (no Django import)
 
 from . import metrics
+from .playout import NO_MOS
 
 SIDES = (("a", "caller"), ("b", "callee"))
 MOS_KEYS = (("f1", 0), ("f2", 1), ("adapt", 2))
@@ -52,11 +53,11 @@ def stream_rows(call):
             code = flow.media.codec_of(pt) if flow.media is not None and pt is not None else pt
             rows.append({"saddr": flow.saddr, "sport": flow.sport, "daddr": flow.daddr, "dport": flow.dport,
                          "ssrc": st.ssrc, "payload": code, "codec": codec_name(code), "received": st.received,
-                         "lost": st.lost, "maxjitter_mult10": metrics.ceil_mult(st.jitter_max, 10),
+                         "lost": st.lost, "maxjitter_mult10": int(st.jitter_max * 10),
                          "avgjitter_mult10": metrics.ceil_mult(st.avg_jitter, 10),
                          "firsttime": round(st.first_arrival - call.first_ts, 3),
                          "duration": round(st.last_arrival - st.first_arrival, 3), "side": side,
-                         "is_main": False, "srtp": flow.srtp, "_stats": st,
+                         "is_main": False, "srtp": flow.srtp, "_stats": st, "_dscp": flow.dscp,
                          "ptime": st.ptime_ms() or (flow.media.ptime if flow.media is not None else None) or 20})
     for side in ("caller", "callee"):
         mine = [r for r in rows if r["side"] == side]
@@ -77,24 +78,25 @@ def side_fields(prefix, row, call, rtcp):
         return {f"{prefix}_{n}": None for n in names}
     st = row["_stats"]
     f["payload"], f["saddr"], f["rtp_ptime"] = row["payload"], row["saddr"], row["ptime"]
-    f["index"] = row["index"]
-    f["received"], f["lost"], f["reordered"] = st.received, max(st.lost, 0), st.reordered
-    f["packet_loss_perc_mult1000"] = metrics.loss_perc_mult1000(max(st.lost, 0), st.received)
+    f["index"] = row["index"] - 1  # the sniffer's a_index/b_index count the call's streams from 0
+    play = st.playout
+    play.finish()
+    # the call's columns count as the sniffer does (RFC 3550 validation with probation, playout.py);
+    # the stream rows keep every packet and expected - received from the first one (tshark's figures)
+    f["received"], f["lost"], f["reordered"] = play.received_column, max(play.lost, 0), play.reordered
+    f["packet_loss_perc_mult1000"] = metrics.loss_perc_mult1000(f["lost"], f["received"])
     f["avgjitter_mult10"] = metrics.ceil_mult(st.avg_jitter, 10)
     f["maxjitter"] = metrics.ceil_mult(st.jitter_max, 1)
     for i in range(10):
-        f[f"sl{i + 1}"] = st.sl[i]
+        f[f"sl{i + 1}"] = play.sl[i]
     buckets = [int(x) for x in st.dhist]
     for edge, n in zip(metrics.DELAY_EDGES, buckets, strict=False):
         f[f"d{edge}"] = n
     f["delay_sum"], f["delay_cnt"], f["delay_avg_mult100"] = metrics.delay_summary(buckets)
     few = not call.answered and st.received < NEVER_CONNECTED_FEW
     for key, k in MOS_KEYS:
-        mos, worst = (4.5, 4.5) if few else st.mos(k)
-        if mos is None:  # a stream too short for any interval has nothing lost to the listener
-            mos, worst = 4.5, 4.5
-        f[f"mos_{key}_mult10"] = None if mos is None else int(round(mos * 10))
-        f[f"mos_{key}_min_mult10"] = None if worst is None else int(round(worst * 10))
+        mos, worst = (NO_MOS, NO_MOS) if few else play.mos_mult10(k)
+        f[f"mos_{key}_mult10"], f[f"mos_{key}_min_mult10"] = mos, worst
     f["mos_xr_mult10"] = None
     clock = st.clock_of_pt(st.payload_pt or 0)
     for k, v in rtcp.summary(st.ssrc, clock).items():
@@ -132,15 +134,16 @@ def call_data_build(call, rtcp):
         "reason_q850_text": reasons.get("Q.850", (None, None))[1],
         "whohanged": None if call.bye_from_caller is None else ("caller" if call.bye_from_caller else "callee"),
         "bye": call.bye, "max_retransmission_invite": call.max_retransmission_invite,
-        "dscp": _dscp(call), "vlan": call.vlan,
+        "vlan": call.vlan,
     }
     mains = {}
     for prefix, side in SIDES:
         row = next((r for r in rows if r["side"] == side and r["is_main"]), None)
         mains[prefix] = row
         f.update(side_fields(prefix, row, call, rtcp))
+    f["dscp"] = _dscp(call, mains)
     _aggregates(f, call)
-    streams = [{k: v for k, v in r.items() if k != "_stats"} for r in rows]
+    streams = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     dtmf = [{k: v for k, v in d.items() if not k.startswith("_")} for d in call.dtmf]
     return CallData(f, streams, dtmf, dict(call.custom), call.sip_messages)
 
@@ -155,10 +158,12 @@ def _last_response_text(call):
     return text
 
 
-def _dscp(call):
-    """The sniffer packs the DSCP of the caller's and callee's SIP into one integer."""
-    caller, callee = call.dscp_sip.get("caller") or 0, call.dscp_sip.get("callee") or 0
-    return (callee << 8 | caller) or None
+def _dscp(call, mains):
+    """The sniffer packs four DSCP values (of each kind's first packet) into one integer, from the top
+    byte: the caller's SIP, the callee's SIP, the caller's RTP (a stream), the callee's RTP (b stream)."""
+    sip_a, sip_b = call.dscp_sip.get("caller") or 0, call.dscp_sip.get("callee") or 0
+    rtp_a, rtp_b = ((mains[p] or {}).get("_dscp") or 0 for p in "ab")
+    return sip_a << 24 | sip_b << 16 | rtp_a << 8 | rtp_b
 
 
 def _max(*values):
@@ -194,7 +199,7 @@ def orphan_stream_dict(flow):
         out.append({"saddr": flow.saddr, "sport": flow.sport, "daddr": flow.daddr, "dport": flow.dport,
                     "ssrc": st.ssrc, "payload": pt, "codec": codec_name(pt), "received": st.received,
                     "lost": st.lost, "reordered": st.reordered,
-                    "maxjitter_mult10": metrics.ceil_mult(st.jitter_max, 10),
+                    "maxjitter_mult10": int(st.jitter_max * 10),
                     "avgjitter_mult10": metrics.ceil_mult(st.avg_jitter, 10), "firsttime": st.first_arrival,
                     "duration": round(st.last_arrival - st.first_arrival, 3), "ptime": st.ptime_ms(),
                     "side": None, "is_main": False, "srtp": False})

@@ -13,10 +13,6 @@ import numpy as np
 JITTER_JUMP_MS = 5000.0
 DELAY_EDGES = (50, 70, 90, 120, 150, 200, 300)
 DELAY_WEIGHTS = (60, 80, 105, 135, 175, 250, 300)
-JB_FIXED_F1_MS = 50.0
-JB_FIXED_F2_MS = 200.0
-JB_ADAPT_MAX_MS = 500.0
-MOS_INTERVAL_S = 10.0
 
 
 def jitter_update(j, d_ms):
@@ -86,25 +82,3 @@ def chunk_delay_hist(d_ms):
     v = np.abs(d_ms).astype(np.int64)
     idx = np.searchsorted(np.asarray(DELAY_EDGES), v, side="right") - 1
     return np.bincount(idx[idx >= 0], minlength=7)[:7]
-
-
-def jb_late_fixed(d_ms, size_ms):
-    """Frames that miss a fixed playout buffer: the packet came later than the previous one by more
-    than the buffer holds (D above the buffer size; packets bunched behind it are played in time)."""
-    return d_ms > size_ms
-
-
-def jb_late_adaptive(d_ms, state):
-    """Adaptive buffer: starts at the f1 size and grows to the largest spike seen, up to
-    JB_ADAPT_MAX_MS; a frame is late when its D is above the size the buffer had when it arrived.
-    ``state`` carries the size between chunks. Only packets above the current size are visited.
-    """
-    late = np.zeros(len(d_ms), dtype=bool)
-    size = state.get("size", JB_FIXED_F1_MS)
-    for i in np.nonzero(d_ms > size)[0].tolist():
-        d = float(d_ms[i])
-        if d > size:
-            late[i] = True
-            size = min(JB_ADAPT_MAX_MS, d)
-    state["size"] = size
-    return late

@@ -35,6 +35,8 @@ class CaptureUpload(TenantOwned):
     progress = models.FloatField(default=0, help_text=_("0 to 100"))
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text=_("runs started; more than one after a lost worker"))
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=_("last sign of life of the running job"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -9,10 +9,10 @@ from array import array
 
 import numpy as np
 
-from apps.core import quality
 from apps.core.codecs import clock_rate
 
 from . import metrics
+from .playout import StreamPlayout
 
 CHUNK_MAX = 2048
 HDR = np.dtype([("b0", "u1"), ("b1", "u1"), ("seq", ">u2"), ("ts", ">u4"), ("ssrc", ">u4")])
@@ -38,13 +38,12 @@ class StreamStats:
         self.last_voice = None  # (arrival, ts) of the previous voice packet
         self.pt_counts = {}
         self.ts_steps = {}
-        self.late_prev = [False, False, False]
-        self.adapt_state = {}
-        self.intervals = [{}, {}, {}]
+        self.playout = None  # the sniffer's sequence validation, jitter buffers and MOS (playout.py)
 
     # -------------------------------------------------------------- folding a chunk
-    def fold(self, arr, seq, ts, pt):
+    def fold(self, arr, seq, ts, b1):
         n = len(arr)
+        pt = b1 & 0x7F
         if n == 0:
             return
         if self.first_arrival is None:
@@ -96,33 +95,10 @@ class StreamStats:
                 self.jitter_max = max(self.jitter_max, float(j.max()))
                 self.dhist += metrics.chunk_delay_hist(d)
             self.last_voice = (float(va[-1]), int(vt[-1]))
-            if first_skip:  # the first packet has no D but is a frame the listener received
-                for acc in self.intervals:
-                    acc.setdefault(0, [0, 0, 0])[2] += 1
-            self._fold_mos(va[first_skip:], d, gap[voice][first_skip:])
-
-    def _fold_mos(self, arr, d, gap):
-        """Three jitter-buffer simulations on the relative transit delay, then 10-second intervals."""
-        if len(arr) == 0:
-            return
-        lates = (
-            metrics.jb_late_fixed(d, metrics.JB_FIXED_F1_MS),
-            metrics.jb_late_fixed(d, metrics.JB_FIXED_F2_MS),
-            metrics.jb_late_adaptive(d, self.adapt_state),
-        )
-        iv = ((arr - self.first_arrival) // metrics.MOS_INTERVAL_S).astype(np.int64)
-        for k, late in enumerate(lates):
-            prev_late = np.concatenate(([self.late_prev[k]], late[:-1]))
-            lost = gap + late
-            starts = ((gap > 0) | late) & ~prev_late
-            acc = self.intervals[k]
-            for i in np.unique(iv).tolist():
-                m = iv == i
-                cur = acc.setdefault(i, [0, 0, 0])
-                cur[0] += int(lost[m].sum())
-                cur[1] += int(starts[m].sum())
-                cur[2] += int(m.sum())
-            self.late_prev[k] = bool(late[-1])
+        if self.playout is None:
+            vp = self.payload_pt
+            self.playout = StreamPlayout(self.clock_of_pt(vp if vp is not None else 0))
+        self.playout.feed(arr, seq, ts, b1, voice, self.ptime_ms())
 
     # -------------------------------------------------------------- results
     @property
@@ -144,25 +120,6 @@ class StreamStats:
         pt = self.payload_pt
         return int(round(step * 1000.0 / self.clock_of_pt(pt if pt is not None else 0)))
 
-    def mos(self, k):
-        """(weighted MOS, worst interval MOS) of jitter-buffer variant k (0 f1, 1 f2, 2 adapt)."""
-        acc = self.intervals[k]
-        if not acc:
-            return None, None
-        last = max(acc)
-        total = weight_sum = 0.0
-        worst = 4.5
-        for i, (lost, bursts, received) in sorted(acc.items()):
-            mos = quality.mos_from_interval(lost, bursts, received)
-            if i == last:
-                dur = max(0.001, (self.last_arrival - self.first_arrival) - i * metrics.MOS_INTERVAL_S)
-            else:
-                dur = metrics.MOS_INTERVAL_S
-            total += mos * dur
-            weight_sum += dur
-            worst = min(worst, mos)
-        return total / weight_sum, worst
-
     @property
     def avg_jitter(self):
         return self.jitter_sum / self.jitter_cnt if self.jitter_cnt else 0.0
@@ -172,7 +129,7 @@ class RtpFlow:
     """One UDP 5-tuple carrying RTP: raw headers are buffered and folded per chunk."""
 
     __slots__ = ("saddr", "sport", "daddr", "dport", "call", "side", "arr", "hdr", "streams", "media",
-                 "event_pts", "clock_of_pt", "writer", "first_ts", "srtp", "dtmf_seen", "last_rtcp")
+                 "event_pts", "clock_of_pt", "writer", "first_ts", "srtp", "dtmf_seen", "last_rtcp", "dscp")
 
     def __init__(self, saddr, sport, daddr, dport, call=None, media=None):
         self.saddr, self.sport, self.daddr, self.dport = saddr, sport, daddr, dport
@@ -185,6 +142,7 @@ class RtpFlow:
         self.dtmf_seen = set()
         self.last_rtcp = None
         self.first_ts = None
+        self.dscp = 0  # of the flow's first packet
         self.srtp = bool(media is not None and "SAVP" in media.proto.upper())
         rtpmap = dict(media.rtpmap) if media is not None else {}
         for pt, (name, _clock) in rtpmap.items():
@@ -205,7 +163,7 @@ class RtpFlow:
             st = self.streams.get(s)
             if st is None:
                 st = self.streams[s] = StreamStats(s, self.clock_of_pt, self.event_pts)
-            st.fold(arr[m], hdr["seq"][m], hdr["ts"][m], hdr["b1"][m] & 0x7F)
+            st.fold(arr[m], hdr["seq"][m], hdr["ts"][m], hdr["b1"][m])
 
 
 def _clock_lookup(rtpmap):

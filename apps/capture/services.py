@@ -3,9 +3,13 @@
 Import is transactional per call and idempotent: a call already stored under the same key (tenant,
 sensor, Call-ID, first INVITE time) is skipped, so importing a file twice, or an overlapping file,
 creates no duplicates. A call's pcaps are written to storage inside its transaction and removed
-again if the transaction fails, so no half-imported call is ever left behind.
+again if the transaction fails, so no half-imported call is ever left behind; their names come
+from the call's key, so the files of a run killed before its commit are replaced when the call is
+imported again. A full disk stops the import at the call being written (that call rolled back)
+with a clear error; importing the file again adds the rest.
 """
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -19,8 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.cdr.models import Cdr, CdrDtmf, CdrRtp
+from apps.cdr.services import cdr_written
 from apps.core.actor import system_actor
-from apps.core.exceptions import AppError, InvalidInput
+from apps.core.exceptions import AppError, InvalidInput, StorageFull
+from apps.core.faults import database_unavailable, storage_full, storage_full_error
+from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
+from apps.core.queueing import task_enqueue
+from apps.core.storage import storage_save
 from apps.sensors.models import Sensor
 
 from .analyzer import CaptureError, analyze_capture
@@ -74,25 +83,31 @@ def call_store(*, tenant, id_sensor, call):
             CdrDtmf.objects.bulk_create(
                 CdrDtmf(tenant=tenant, cdr=cdr, **{k: v for k, v in d.items() if k in DTMF_FIELDS}) for d in call.dtmf
             )
-            folder = f"pcaps/{tenant.pk}/{cdr.calldate:%Y-%m-%d}"
+            stem = call_file_stem(tenant=tenant, id_sensor=id_sensor, callid=cdr.callid, calldate=cdr.calldate)
             files = (("pcap_sip", call.pcap_sip_path, "sip"), ("pcap_full", call.pcap_full_path, "full"))
             for attr, source, suffix in files:
                 if source:
                     with open(source, "rb") as handle:
-                        name = default_storage.save(f"{folder}/{cdr.pk}.{suffix}.pcap", File(handle))
+                        name = storage_save(f"{stem}.{suffix}.pcap", File(handle), replace=True)
                     saved.append(name)
                     setattr(cdr, attr, name)
             cdr.save(update_fields=["pcap_sip", "pcap_full"])
+            cdr_written(tenant_id=tenant.pk, ids=[cdr.pk])  # summaries, in this transaction
         return cdr
     except IntegrityError:
-        # the same call stored meanwhile by a concurrent import: still no duplicate
-        for name in saved:
-            default_storage.delete(name)
+        # the same call stored meanwhile by a concurrent import: still no duplicate (its files carry the
+        # same names and belong to the call that was stored, so they stay)
         return None
     except BaseException:
         for name in saved:
             default_storage.delete(name)
         raise
+
+
+def call_file_stem(*, tenant, id_sensor, callid, calldate):
+    """Where a call's pcaps go: named after its import key, so a re-import writes the same names."""
+    digest = hashlib.sha256(f"{id_sensor}|{callid}|{calldate.isoformat()}".encode()).hexdigest()[:24]
+    return f"pcaps/{tenant.pk}/{calldate:%Y-%m-%d}/{id_sensor}-{digest}"
 
 
 def sip_counts_store(*, tenant, id_sensor, stats, day):
@@ -104,7 +119,7 @@ def sip_counts_store(*, tenant, id_sensor, stats, day):
         counts.filter(pk=row.pk).update(count=models.F("count") + count)
 
 
-def capture_import_file(*, tenant, id_sensor, path, progress=None):
+def capture_import_file(*, tenant, id_sensor, path, progress=None, heartbeat=None):
     """Analyse a pcap/pcapng file and store its calls for a tenant's sensor. Returns a summary dict.
 
     Raises CaptureRefused when the file is not a capture (nothing written). A truncated file imports
@@ -125,12 +140,26 @@ def capture_import_file(*, tenant, id_sensor, path, progress=None):
             )
         except CaptureError as exc:
             raise CaptureRefused(_("Not a pcap or pcapng capture: %(error)s") % {"error": exc}) from None
+        except OSError as exc:
+            if storage_full(exc):
+                raise storage_full_error(exc) from None
+            raise
         imported = duplicates = 0
         for call in result.calls:
-            if call_store(tenant=tenant, id_sensor=id_sensor, call=call) is None:
+            try:
+                stored = call_store(tenant=tenant, id_sensor=id_sensor, call=call)
+            except StorageFull as exc:
+                detail = _(
+                    "%(imported)s of %(calls)s calls were imported before the disk filled up, the call being "
+                    "written was rolled back; importing the file again adds the rest."
+                ) % {"imported": imported + duplicates, "calls": len(result.calls)}
+                raise StorageFull(f"{exc.message} {detail}") from None
+            if stored is None:
                 duplicates += 1
             else:
                 imported += 1
+            if heartbeat:
+                heartbeat()
         sip_counts_store(tenant=tenant, id_sensor=id_sensor, stats=result.stats, day=timezone.now().date())
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -172,16 +201,21 @@ def capture_upload_create(*, actor, uploaded, id_sensor):
     if uploaded.size > settings.VOIPMON_CAPTURE_MAX_UPLOAD_BYTES:
         raise AppError(capture_too_large_message(uploaded.size), code="too_large", status=413)
     stamp = timezone.now()
-    stored = default_storage.save(f"uploads/{actor.tenant_id}/{stamp:%Y-%m-%d}/{uploaded.name[-100:]}", uploaded)
-    upload = CaptureUpload.objects.create(
-        tenant_id=actor.tenant_id,
-        id_sensor=id_sensor,
-        original_name=uploaded.name[:255],
-        stored_name=stored,
-        size=uploaded.size,
-        created_by_id=actor.user_id,
-    )
-    transaction.on_commit(lambda: capture_upload_process_task.delay(upload.pk))
+    stored = storage_save(f"uploads/{actor.tenant_id}/{stamp:%Y-%m-%d}/{uploaded.name[-100:]}", uploaded)
+    try:
+        with transaction.atomic():
+            upload = CaptureUpload.objects.create(
+                tenant_id=actor.tenant_id,
+                id_sensor=id_sensor,
+                original_name=uploaded.name[:255],
+                stored_name=stored,
+                size=uploaded.size,
+                created_by_id=actor.user_id,
+            )
+            task_enqueue(capture_upload_process_task, upload.pk)
+    except BaseException:
+        default_storage.delete(stored)  # refused (queue down, database lost): no file without its upload
+        raise
     return upload
 
 
@@ -191,16 +225,24 @@ def capture_too_large_message(size):
 
 
 def capture_upload_process(*, upload_id):
-    """Run one queued upload's import, recording progress, the summary or a clear error."""
+    """Run one queued upload's import, recording progress, the summary or a clear error.
+
+    Returns the job's outcome: "missing" or "busy" ask the task to come back later; a run after a killed
+    one imports what is missing (import is idempotent per call)."""
+    outcome, attempt = job_claim(model=CaptureUpload, pk=upload_id)
+    if outcome != CLAIMED:
+        return outcome
     upload = CaptureUpload.objects.select_related("tenant").get(pk=upload_id)
-    CaptureUpload.objects.filter(pk=upload_id).update(status=CaptureUpload.RUNNING, progress=0)
+    beat = JobHeartbeat(model=CaptureUpload, pk=upload_id)
     last = [0.0]
 
     def progress(done, total):
         percent = round(100.0 * done / total, 1) if total else 100.0
         if percent - last[0] >= 5 or percent >= 100:
             last[0] = percent
-            CaptureUpload.objects.filter(pk=upload_id).update(progress=min(percent, 99.9))
+            beat(progress=min(percent, 99.9))
+        else:
+            beat()
 
     try:
         summary = capture_import_file(
@@ -208,14 +250,23 @@ def capture_upload_process(*, upload_id):
             id_sensor=upload.id_sensor,
             path=default_storage.path(upload.stored_name),
             progress=progress,
+            heartbeat=beat,
         )
     except AppError as exc:
         finish = {"status": CaptureUpload.FAILED, "error": exc.message}
-    except Exception:
+    except Exception as exc:
+        if database_unavailable(exc):
+            raise  # the database went away: the task resumes the job once it is back
         log.exception("capture upload %s failed", upload_id)
         finish = {"status": CaptureUpload.FAILED, "error": _("The import failed; the server log has the details.")}
     else:
         summary.pop("orphans", None)
         finish = {"status": CaptureUpload.DONE, "progress": 100.0, "summary": summary}
-    CaptureUpload.objects.filter(pk=upload_id).update(finished_at=timezone.now(), **finish)
+    job_finish(model=CaptureUpload, pk=upload_id, attempt=attempt, **finish)
     return finish["status"]
+
+
+
+def capture_uploads_requeue() -> int:
+    """Queue again the uploads whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
+    return jobs_requeue(model=CaptureUpload, task=capture_upload_process_task)

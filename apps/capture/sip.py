@@ -155,10 +155,21 @@ def uri_user_host(uri):
         # no user part: the sniffer stores host:port as the number, we do the same
         user, host = rest, rest
     if host.startswith("["):
-        host = host[1 : host.find("]")] if "]" in host else host[1:]
+        host = host[: host.find("]") + 1] if "]" in host else host  # IPv6 literal kept as the URI writes it
     elif host.count(":") == 1:
         host = host.split(":")[0]
     return user, host
+
+
+_UA_VERSION = re.compile(r"\s+[\d.]+$")
+
+
+def user_agent(msg):
+    """The User-Agent as the sniffer stores it: trailing blanks and a trailing bare version number
+    ("Nero SIPPS IP Phone Version 2.0.51.16" -> "Nero SIPPS IP Phone Version") removed; a Server
+    header is not read."""
+    value = msg.get("user-agent")
+    return _UA_VERSION.sub("", value.strip()) or None if value else None
 
 
 def reason_parse(values):

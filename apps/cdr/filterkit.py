@@ -59,6 +59,19 @@ def validate_networks(value):
             raise ValidationError(_("%(value)s is not an IP address or network.") % {"value": part.strip()}) from None
 
 
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"  # ASCII digits: a pattern's \d may match others
+_IPV4 = rf"{_OCTET}(\.{_OCTET}){{3}}(/(3[0-2]|[12]?[0-9]))?"
+_H = "[0-9a-fA-F]{1,4}"
+_IPV6 = (
+    rf"(({_H}:){{7}}{_H}|({_H}:){{1,7}}:|({_H}:){{1,6}}:{_H}|({_H}:){{1,5}}(:{_H}){{1,2}}|({_H}:){{1,4}}(:{_H}){{1,3}}"
+    rf"|({_H}:){{1,3}}(:{_H}){{1,4}}|({_H}:){{1,2}}(:{_H}){{1,5}}|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:))"
+    r"(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?"
+)
+_NETWORK = rf"({_IPV4}|{_IPV6})"
+# The OpenAPI schema's statement of what validate_networks accepts (addresses or networks, comma-separated).
+validate_networks.openapi_schema = {"pattern": rf"^{_NETWORK}(,{_NETWORK})*$"}
+
+
 def validate_response(value):
     for part in str(value).split(","):
         part = part.strip()
@@ -66,6 +79,9 @@ def validate_response(value):
             raise ValidationError(
                 _("%(value)s is not a SIP response code (486) or class (4).") % {"value": part or "-"}
             )
+
+
+validate_response.openapi_schema = {"pattern": r"^\d(\d\d)?(,\s*\d(\d\d)?)*$"}
 
 
 def sip_response_q(field, value):

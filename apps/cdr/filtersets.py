@@ -7,6 +7,7 @@ their mode switches are combined by `filterkit.Unit`; custom headers are `custom
 """
 
 import datetime as dt
+import math
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -70,10 +71,25 @@ class CdrFilterSetBase(django_filters.FilterSet):
         validators=[validate_response],
         label=gettext_lazy("last SIP response: a code (486), a class (4), comma-separated"),
     )
-    duration_gt = django_filters.NumberFilter(field_name="duration", lookup_expr="gt")
+    duration_gt = django_filters.NumberFilter(
+        field_name="duration", lookup_expr="gt", label=gettext_lazy("duration longer than (s, exact stored value)")
+    )
     duration_lt = django_filters.NumberFilter(field_name="duration", lookup_expr="lt")
     connect_duration_gt = django_filters.NumberFilter(field_name="connect_duration", lookup_expr="gt")
     connect_duration_lt = django_filters.NumberFilter(field_name="connect_duration", lookup_expr="lt")
+    # the legacy filters: the duration as the rows show it, whole seconds rounded half up
+    duration_whole_gt = django_filters.NumberFilter(
+        method="filter_whole_seconds", label=gettext_lazy("duration in whole seconds (as shown) greater than")
+    )
+    duration_whole_lt = django_filters.NumberFilter(
+        method="filter_whole_seconds", label=gettext_lazy("duration in whole seconds (as shown) less than")
+    )
+    connect_duration_whole_gt = django_filters.NumberFilter(
+        method="filter_whole_seconds", label=gettext_lazy("answered time in whole seconds (as shown) greater than")
+    )
+    connect_duration_whole_lt = django_filters.NumberFilter(
+        method="filter_whole_seconds", label=gettext_lazy("answered time in whole seconds (as shown) less than")
+    )
     pdd_gt = django_filters.NumberFilter(
         field_name="progress_time", lookup_expr="gt", label=gettext_lazy("post-dial delay longer than (s)")
     )
@@ -122,6 +138,16 @@ class CdrFilterSetBase(django_filters.FilterSet):
             return qs
         answered = Q(connect_duration__isnull=False)
         return qs.filter(answered if value else ~answered)
+
+    def filter_whole_seconds(self, qs, name, value):
+        """Compare the whole seconds a row shows (x rounded half up, apps.legacy.rows.whole_seconds):
+        round(x) > v holds exactly when x >= floor(v) + 0.5, round(x) < v when x < ceil(v) - 0.5."""
+        if value is None:
+            return qs
+        field, op = name.split("_whole_")
+        if op == "gt":
+            return qs.filter(**{f"{field}__gte": float(math.floor(value)) + 0.5})
+        return qs.filter(**{f"{field}__lt": float(math.ceil(value)) - 0.5})
 
     def filter_response(self, qs, name, value):
         return qs.filter(sip_response_q("lastSIPresponseNum", value)) if value else qs

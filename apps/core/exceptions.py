@@ -35,6 +35,13 @@ class Forbidden(AppError):
     default_message = _("You do not have permission to do this.")
 
 
+class Conflict(AppError):
+    """The object would clash with one that exists (a sensor number, a user name)."""
+
+    status = 409
+    code = "exists"
+
+
 class NotAuthenticated(AppError):
     status = 401
     code = "not_authenticated"
@@ -45,3 +52,19 @@ class TooManyRequests(AppError):
     status = 429
     code = "too_many_requests"
     default_message = _("Too many concurrent requests.")
+
+
+class ServiceUnavailable(AppError):
+    """A backing service (database, task queue) is down: nothing was changed; the client may retry."""
+
+    status = 503
+    code = "unavailable"
+    default_message = _("The service is temporarily unavailable; nothing was changed. Try again shortly.")
+
+
+class StorageFull(AppError):
+    """The media disk (or the worker's temporary space) is full: what was being written is rolled back."""
+
+    status = 507
+    code = "storage_full"
+    default_message = _("The server's storage is full; nothing of this request was kept. Free space and try again.")

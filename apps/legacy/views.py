@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.core.exceptions import AppError, InvalidInput
+from apps.core.faults import database_unavailable, database_unavailable_error, storage_full, storage_full_error
 from apps.core.services import audit_record
 
 from . import envelope, handlers  # noqa: F401  (importing handlers registers the tasks)
@@ -28,7 +29,14 @@ def legacy_safe(view):
             return envelope.no_session()
         except AppError as exc:
             return envelope.error(exc.message)
-        except Exception:
+        except Exception as exc:
+            # the database restarting or the disk full: the operator's fault message, not "Internal error"
+            if database_unavailable(exc):
+                log.warning("legacy request failed, database unavailable: %s: %s", request.path, exc)
+                return envelope.error(database_unavailable_error().message)
+            if storage_full(exc):
+                log.warning("legacy request failed, storage full: %s: %s", request.path, exc)
+                return envelope.error(storage_full_error(exc).message)
             log.exception("legacy request failed: %s", request.path)
             return envelope.error(_("Internal error; the administrator can find it in the server log."))
 

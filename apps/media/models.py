@@ -27,6 +27,8 @@ class ExportJob(TenantOwned):
     file_name = models.CharField(max_length=500, blank=True)
     size = models.BigIntegerField(default=0)
     error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text=_("runs started; more than one after a lost worker"))
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text=_("last sign of life of the running job"))
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

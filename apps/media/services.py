@@ -7,7 +7,6 @@ memory stays flat whatever the number of files), downloadable until `expires_at`
 
 import datetime as dt
 import logging
-import secrets
 import tempfile
 
 from django.conf import settings
@@ -18,6 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import AppError, InvalidInput
+from apps.core.faults import database_unavailable, storage_full, storage_full_error
+from apps.core.jobs import CLAIMED, JobHeartbeat, job_claim, job_finish, jobs_requeue
+from apps.core.queueing import task_enqueue
+from apps.core.storage import storage_save
 from apps.core.values import truthy
 from apps.users.actor import actor_from_ids
 
@@ -71,40 +74,58 @@ def export_create(*, actor, kind, cdr_ids, options) -> ExportJob:
     options = export_options_clean(kind, options)
     bundle_check(actor=actor, kind=kind)
     media_cdrs_get(actor=actor, cdr_ids=cdr_ids)
-    job = ExportJob.objects.create(
-        tenant_id=actor.tenant_id, created_by_id=actor.user_id, kind=kind, cdr_ids=list(cdr_ids), options=options
-    )
-    transaction.on_commit(lambda: export_process_task.delay(job.pk))
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            tenant_id=actor.tenant_id, created_by_id=actor.user_id, kind=kind, cdr_ids=list(cdr_ids), options=options
+        )
+        task_enqueue(export_process_task, job.pk)  # the task queue down: 503, and the job is rolled back
     return job
 
 
-def _progress_writer(job_id, total):
+def _progress_writer(beat, total):
     last = [0.0]
 
     def progress(done, _total):
         percent = round(100.0 * done / total, 1) if total else 100.0
         if percent - last[0] >= 2 or done == total:
             last[0] = percent
-            ExportJob.objects.filter(pk=job_id).update(files_done=done, progress=min(percent, 99.9))
+            beat(files_done=done, progress=min(percent, 99.9))
+        else:
+            beat()
 
     return progress
 
 
+def export_file_name(job, attempt):
+    return f"exports/{job.tenant_id}/{job.pk}-{attempt}.zip"
+
+
 def export_process(*, job_id):
-    """Build one job's zip as its owner (rebuilt from the id, so today's permissions apply)."""
+    """Build one job's zip as its owner (rebuilt from the id, so today's permissions apply).
+
+    The zip is built in a temporary file and stored under a name of this run's own; what runs killed
+    while storing theirs left is removed, and a full disk fails the job with the reason and keeps no
+    partial zip.
+    Returns the job's outcome ("missing" / "busy": the task comes back later)."""
+    outcome, attempt = job_claim(model=ExportJob, pk=job_id)
+    if outcome != CLAIMED:
+        return outcome
     job = ExportJob.objects.get(pk=job_id)
-    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.RUNNING, progress=0, files_done=0)
+    beat = JobHeartbeat(model=ExportJob, pk=job_id)
+    beat(progress=0, files_done=0)
     finish = {}
     try:
         actor = actor_from_ids(job.created_by_id)
         bundle_check(actor=actor, kind=job.kind)
         cdrs = media_cdrs_get(actor=actor, cdr_ids=job.cdr_ids)
         entries = bundle_entries(actor=actor, kind=job.kind, cdrs=cdrs, options=job.options)
-        name = f"exports/{job.tenant_id}/{job.pk}-{secrets.token_hex(8)}.zip"
+        for earlier in range(1, attempt):  # what runs killed while storing their zip left behind
+            default_storage.delete(export_file_name(job, earlier))
+        name = export_file_name(job, attempt)
         with tempfile.TemporaryFile() as handle:
-            size = zip_bundle_write(handle, entries, total=len(cdrs), progress=_progress_writer(job_id, len(cdrs)))
+            size = zip_bundle_write(handle, entries, total=len(cdrs), progress=_progress_writer(beat, len(cdrs)))
             handle.seek(0)
-            stored = default_storage.save(name, File(handle, name=name))
+            stored = storage_save(name, File(handle, name=name), replace=True)
         ttl = dt.timedelta(seconds=settings.VOIPMON_MEDIA_EXPORT_TTL_SECONDS)
         finish = {
             "status": ExportJob.DONE,
@@ -116,10 +137,16 @@ def export_process(*, job_id):
         }
     except AppError as exc:
         finish = {"status": ExportJob.FAILED, "error": exc.message}
-    except Exception:
-        log.exception("export %s failed", job_id)
-        finish = {"status": ExportJob.FAILED, "error": _("The export failed; the server log has the details.")}
-    ExportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), **finish)
+    except Exception as exc:
+        if database_unavailable(exc):
+            raise  # the database went away: the task resumes the job once it is back
+        if storage_full(exc):  # the temporary zip did not fit
+            finish = {"status": ExportJob.FAILED, "error": storage_full_error(exc).message}
+        else:
+            log.exception("export %s failed", job_id)
+            finish = {"status": ExportJob.FAILED, "error": _("The export failed; the server log has the details.")}
+    if not job_finish(model=ExportJob, pk=job_id, attempt=attempt, **finish) and finish.get("file_name"):
+        default_storage.delete(finish["file_name"])  # a later run took the job over: its zip is the one kept
     return finish["status"]
 
 
@@ -156,3 +183,8 @@ def exports_purge(*, now=None) -> int:
         export_expire(job=job)
         count += 1
     return count
+
+
+def exports_requeue() -> int:
+    """Queue again the exports whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
+    return jobs_requeue(model=ExportJob, task=export_process_task)

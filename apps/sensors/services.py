@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core.actor import Actor, system_actor
-from apps.core.exceptions import InvalidInput
+from apps.core.exceptions import Conflict
 
 from .models import Sensor
 
@@ -18,7 +18,7 @@ def sensor_create(*, actor=None, tenant=None, id_sensor, name, timezone="UTC", *
     else:
         tenant_id = tenant.pk
     if Sensor.objects.visible_to(Actor(tenant_id=tenant_id)).filter(id_sensor=id_sensor).exists():
-        raise InvalidInput(_("Sensor %(id)s already exists in this tenant.") % {"id": id_sensor})
+        raise Conflict(_("Sensor %(id)s already exists in this tenant.") % {"id": id_sensor})
     sensor = Sensor(tenant_id=tenant_id, id_sensor=id_sensor, name=name, timezone=timezone, **extra)
     sensor.full_clean()
     sensor.save()
@@ -31,7 +31,7 @@ def sensor_update(*, actor, sensor, **fields):
     new_number = fields.get("id_sensor", sensor.id_sensor)
     clash = Sensor.objects.visible_to(actor).filter(id_sensor=new_number).exclude(pk=sensor.pk).exists()
     if clash:
-        raise InvalidInput(_("Sensor %(id)s already exists in this tenant.") % {"id": new_number})
+        raise Conflict(_("Sensor %(id)s already exists in this tenant.") % {"id": new_number})
     for name, value in fields.items():
         setattr(sensor, name, value)
     sensor.full_clean()

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core.capabilities import CAPABILITY_FLAGS
-from apps.core.exceptions import InvalidInput, NotAuthenticated
+from apps.core.exceptions import Conflict, InvalidInput, NotAuthenticated
 
 from .models import User
 
@@ -42,7 +42,7 @@ def flags_parse(text):
 @transaction.atomic
 def user_create(*, username, tenant, password, is_admin=False, flags=None, sensors=None, check_password=False, **extra):
     if User.objects.filter(username=username).exists():
-        raise InvalidInput(_("User name %(username)s is taken.") % {"username": username})
+        raise Conflict(_("User name %(username)s is taken.") % {"username": username})
     unknown = set(extra) - USER_EDITABLE
     if unknown:
         raise InvalidInput(_("Unknown user field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})

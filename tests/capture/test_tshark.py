@@ -1,4 +1,4 @@
-"""Per RTP stream, our received / lost / max jitter against Wireshark's ``-z rtp,streams``."""
+"""Per RTP stream, our received / lost / max and mean jitter against Wireshark's ``-z rtp,streams``."""
 
 import pytest
 
@@ -12,7 +12,7 @@ pytestmark = [
     pytest.mark.skipif(not tshark_available(), reason="tshark is not installed"),
 ]
 
-# Max jitter only: where cdr-model.md's definition departs from tshark's on purpose.
+# Max and mean jitter: where cdr-model.md's definition departs from tshark's on purpose.
 JITTER_DEVIATIONS = {
     ("sip_dtmf_rfc2833_via_proxy", 4376, 4376):
         "tshark feeds the RFC 2833 telephone-event packets into the jitter (15.8 ms); cdr-model.md skips them",
@@ -50,6 +50,10 @@ def test_rtp_streams_agree_with_tshark(name):
         if abs(s["maxjitter_mult10"] / 10 - t["max_jitter"]) > tol and (name, t["sport"], t["dport"]) not in \
                 JITTER_DEVIATIONS:
             problems.append(("jitter", key, s["maxjitter_mult10"] / 10, t["max_jitter"]))
+        tol = max(0.1, 0.02 * t["mean_jitter"]) + 0.1  # + 0.1: the mean is stored x10 rounded up
+        if abs(s["avgjitter_mult10"] / 10 - t["mean_jitter"]) > tol and (name, t["sport"], t["dport"]) not in \
+                JITTER_DEVIATIONS:
+            problems.append(("mean jitter", key, s["avgjitter_mult10"] / 10, t["mean_jitter"]))
     extra = set(ours) - {(t["saddr"], t["sport"], t["daddr"], t["dport"], t["ssrc"]) for t in theirs}
     assert not problems
     assert not extra

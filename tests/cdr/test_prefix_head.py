@@ -13,6 +13,7 @@ from apps.cdr.selectors import cdr_search
 from apps.cdr.services import cdr_seed
 from apps.core.actor import Actor, Restrictions
 from apps.users.actor import actor_for_user
+from tests.strict_skips import skip_unless_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,7 @@ def test_number_restriction_with_a_two_character_prefix(tenant_a, numbered):
 
 
 def test_two_character_prefix_in_a_day_reads_the_head_index(tenant_a, user_a):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (the plan of an expression index)")
+    skip_unless_postgres("the plan of an expression index")
     cdr_seed(tenant=tenant_a, count=20_000, days=30, seed=3)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Cdr._meta.db_table}")

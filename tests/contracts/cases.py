@@ -11,7 +11,8 @@ you do. A case says what the endpoint needs and gives a sample request:
 - `seen`: reads the ids of the calls (or sensors, `seen_kind`) in an answer; the contract then checks
   that the restricted user sees only what the restriction allows, and never tenant B's.
 - `allowed`: what counts as "the flag holder got through" (default: 2xx / legacy success). Media
-  endpoints on calls without files answer an error that is neither "permission" nor "not found".
+  endpoints on calls without files answer one of the named "not available" outcomes (NOT_AVAILABLE,
+  LEGACY_NOT_AVAILABLE), never a 5xx or "Internal error".
 
 WRITES. Every method an endpoint serves needs a case: `REST_CASES[name]` covers its `method`, and
 `REST_WRITE_CASES[(name, method)]` each further one (POST / PUT / PATCH / DELETE). Every write, whichever
@@ -21,6 +22,7 @@ the flag / admin right (with the sample body and with an empty one: refused befo
 `data` is a body the flag holder's write succeeds with; `format` is "json" or "multipart".
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,12 +61,25 @@ def results_ids(response):
     return {row["id"] for row in rows}
 
 
+# The named "not available" outcomes of a media or export endpoint, as (status, code): the call has no
+# stored file, no audio of the kind asked, or the export is not ready / failed / expired. Anything else
+# (a 5xx, a 400, a 404 "not found") is not "got through".
+NOT_AVAILABLE = {
+    (404, "file_missing"),
+    (422, "media_unavailable"),
+    (409, "not_ready"),
+    (409, "failed"),
+    (410, "expired"),
+}
+
+
 def reached(response):
-    """Got past authentication, the flag and the object lookup (a missing file is fine)."""
-    if response.status_code < 300:
+    """Got past authentication, the flag and the object lookup: a 2xx, or one of the named outcomes above."""
+    if 200 <= response.status_code < 300:
         return True
-    detail = str(response.json().get("detail", "")).lower() if "json" in response.get("Content-Type", "") else ""
-    return response.status_code not in (401, 403) and "not found" not in detail
+    if "json" not in response.get("Content-Type", ""):
+        return False
+    return (response.status_code, response.json().get("code")) in NOT_AVAILABLE
 
 
 def ok_2xx(response):
@@ -120,6 +135,49 @@ def make_share(world, key):
     else:
         actor, call = actor_for_user(world.extra.setdefault("user_b", make_user_b(world))), world.calls["foreign"]
     return share_link_create(actor=actor, cdr_id=call.pk)[0].pk
+def make_report(world, key):
+    from apps.reports.models import ReportDefinition
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    return ReportDefinition.objects.get_or_create(tenant=tenant, description=f"contract-{key}")[0].pk
+
+
+def make_schedule(world, key):
+    from apps.reports.models import ReportSchedule
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    report_id = make_report(world, key)
+    return ReportSchedule.objects.get_or_create(tenant=tenant, report_id=report_id, recipients=["noc@example.com"])[
+        0
+    ].pk
+
+
+def make_run(world, key):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.reports.models import ReportRun
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    name = default_storage.save(f"reports/contract-{key}.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
+    return ReportRun.objects.get_or_create(
+        key=f"contract-{key}",
+        defaults={"tenant": tenant, "report_id": make_report(world, key), "files": {"png": name},
+                  "period_start": "2024-03-05T00:00:00Z", "period_end": "2024-03-06T00:00:00Z", "status": "sent"},
+    )[0].pk  # fmt: skip
+
+
+REPORT_PERIOD = {"from": "2024-03-05", "to": "2024-03-05"}
+
+
+def report_params(world, pk=None):
+    """reportSummary names a report: tenant A's (made here), or, given tenant B's report id, that one's name."""
+    key = "a" if pk is None else "b"
+    make_report(world, key)
+    return {"report_name": f"contract-{key}", "datetime_from": "2024-03-05", "datetime_to": "2024-03-05", "json": True}
+
+
+REPORT_BODY = {"description": "contract new", "filters": {"id_sensor": "1"}, "group_by": "sensor"}
 
 
 # kind -> (world, "a" | "b") -> pk. "a" is the flag holder's own object; "b" is tenant B's.
@@ -131,6 +189,9 @@ OBJECT_MAKERS = {
     "capture": make_capture,
     "export": make_export,
     "share": make_share,
+    "report": make_report,
+    "schedule": make_schedule,
+    "run": make_run,
 }
 # kind -> world -> pk of a tenant-A object outside the restricted user's restriction
 OUTSIDE = {"call": lambda world: world.calls["out_number"].pk, "sensor": lambda world: world.sensors["a2"].pk}
@@ -171,6 +232,16 @@ REST_CASES = {
     "share-opens": RestCase(flag="can_cdr", obj="share"),
     "share-revoke": RestCase(flag="can_cdr", method="post", obj="share"),
     "branding-detail": RestCase(flag="admin"),
+    "report-list": RestCase(flag="can_cdr"),
+    "report-detail": RestCase(flag="can_cdr", obj="report"),
+    "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
+    "report-schedule-list": RestCase(flag="can_reports_edit"),
+    "report-schedule-detail": RestCase(flag="can_reports_edit", obj="schedule"),
+    "report-schedule-send": RestCase(flag="can_reports_edit", method="post", obj="schedule"),
+    "report-schedule-preview": RestCase(flag="can_reports_edit", obj="schedule"),
+    "report-run-list": RestCase(flag="can_reports_show_sent"),
+    "report-run-detail": RestCase(flag="can_reports_show_sent", obj="run"),
+    "report-run-download": RestCase(flag="can_reports_show_sent", obj="run", query={"format": "png"}),
 }
 
 
@@ -178,13 +249,24 @@ def legacy_ids(key):
     return lambda body: {row[key] for row in body.get("cdr") or body.get("results") or []}
 
 
+# The legacy "not available" answers (the legacy shape has no code, only the text): the stored capture
+# is missing, or the call has no audio. "Internal error", "permission", "not found" are not among them.
+LEGACY_NOT_AVAILABLE = (
+    re.compile(r"^The capture of call \d+ is not available on the server\.$"),
+    re.compile(r"^Call \d+ has no audio: no RTP voice stream was captured\.$"),
+    re.compile(r"^Call \d+ is a T\.38 fax call; it has no audio to play\.$"),
+)
+
+
 def media_reached(response):
-    """A file, or an error that is about the file rather than about permission or the call's existence."""
+    """A file, or one of the named "not available" errors above."""
     if "json" not in response.get("Content-Type", ""):
         return response.status_code == 200
     body = response.json()
-    text = str(body.get("error", "")).lower()
-    return body.get("success") is True or ("permission" not in text and "not found" not in text)
+    if body.get("success") is True:
+        return True
+    text = str(body.get("error", ""))
+    return body.get("success") is False and any(pattern.match(text) for pattern in LEGACY_NOT_AVAILABLE)
 
 
 def call_param(key="cdrId", **extra):
@@ -203,6 +285,7 @@ API_TASK_CASES = {
     "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getShareURL": LegacyCase(params=call_param(), obj="call"),
+    "reportSummary": LegacyCase(params=lambda world, pk=None: report_params(world, pk), obj="report"),
 }
 
 SQL_MODULE_CASES = {
@@ -251,4 +334,26 @@ REST_WRITE_CASES = {
     ),
     ("branding-detail", "put"): RestCase(flag="admin", data=lambda world: {"product_name": "ACME Voice"}),
     ("branding-detail", "patch"): RestCase(flag="admin", data=lambda world: {"primary_colour": "#aa3300"}),
+    ("report-list", "post"): RestCase(flag="can_reports_edit", data=lambda world: REPORT_BODY),
+    ("report-detail", "put"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: REPORT_BODY),
+    ("report-detail", "patch"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: {"top_n": 5}),
+    ("report-detail", "delete"): RestCase(flag="can_reports_edit", obj="report"),
+    ("report-schedule-list", "post"): RestCase(
+        flag="can_reports_edit",
+        data=lambda world: {"report": make_report(world, "a"), "frequency": "weekly", "time": "06:30"},
+        foreign=lambda world: {"report": make_report(world, "b"), "frequency": "daily", "time": "06:30"},
+    ),
+    ("report-schedule-detail", "put"): RestCase(
+        flag="can_reports_edit",
+        obj="schedule",
+        data=lambda world: {"report": make_report(world, "a"), "frequency": "monthly", "time": "05:00", "day": 2},
+        foreign=lambda world: {"report": make_report(world, "b"), "frequency": "daily", "time": "06:30"},
+    ),
+    ("report-schedule-detail", "patch"): RestCase(
+        flag="can_reports_edit",
+        obj="schedule",
+        data=lambda world: {"recipients": ["ops@example.com"]},
+        foreign=lambda world: {"recipient_users": [make_user_b(world).pk]},
+    ),
+    ("report-schedule-detail", "delete"): RestCase(flag="can_reports_edit", obj="schedule"),
 }

@@ -8,10 +8,8 @@ import json
 import re
 
 import pytest
-from django.urls import Resolver404, resolve
 
 from apps.core.models import AuditLog
-from apps.legacy.registry import TASKS
 from apps.users.services import user_create
 from tests.conftest import PASSWORD, SHARED
 
@@ -84,8 +82,6 @@ def test_csharp_fetcher_getvoipcalls_then_getvoicerecording(client, ops, importe
     body = client.get("/php/api.php", {"task": "getVoipCalls", "user": "ops", "password": PASSWORD, "params": params})
     rows = body.json()["cdr"]
     assert rows and all(isinstance(row["cdrId"], int) and isinstance(row["connect_duration"], int) for row in rows)
-    if "getVoiceRecording" not in TASKS:
-        pytest.skip("getVoiceRecording (apps/legacy/handlers/media.py) is not registered yet")
     wanted = max(rows, key=lambda row: row["calldate"])  # the imported call is the newest
     query = {"task": "getVoiceRecording", "user": "ops", "password": PASSWORD}
     audio = client.get("/php/api.php", {**query, "params": json.dumps({"cdrId": wanted["cdrId"]})})
@@ -137,10 +133,6 @@ def test_nestjs_deferred_total_then_total_then_sip_history(client, ops, imported
     assert first["success"] is True and first["deferTotal"] is True and "total" not in first
     total = client.get("/php/model/sql.php", {"task": "TOTAL", **filters}, HTTP_COOKIE=cookie).json()
     assert isinstance(total["total"], int) and total["total"] == len(first["results"]) == 3
-    try:
-        resolve("/php/pcap2text.php")
-    except Resolver404:
-        pytest.skip("pcap2text.php (apps/legacy/pcapphp.py) is not registered yet")
     newest = max(first["results"], key=lambda row: row["calldate"])
     history = client.get("/php/pcap2text.php", {"action": "brief_data", "id": newest["ID"]}, HTTP_COOKIE=cookie)
     body = history.json()

@@ -6,6 +6,7 @@ import ipaddress
 import pytest
 from rest_framework.test import APIClient
 
+from apps.legacy.rows import whole_seconds
 from apps.users.services import token_issue
 from tests.cdr.corpus import ge, le, lt, make_corpus, utc
 
@@ -84,15 +85,15 @@ CASES = [
     ({"fsipresponse": "503"}, {"last_sip_response": "503"}, None, lambda c: c.lastSIPresponseNum == 503),
     (
         {"fdurationgt": "60", "fdurationlt": "200"},
-        {"duration_gt": "60", "duration_lt": "200"},
+        {"duration_whole_gt": "60", "duration_whole_lt": "200"},
         None,
-        lambda c: 60 < c.duration < 200,
+        lambda c: 60 < whole_seconds(c.duration) < 200,
     ),
     (
         {"fconnect_durationgt": "100"},
-        {"connect_duration_gt": "100"},
+        {"connect_duration_whole_gt": "100"},
         None,
-        lambda c: c.connect_duration is not None and c.connect_duration > 100,
+        lambda c: c.connect_duration is not None and whole_seconds(c.connect_duration) > 100,
     ),
     ({"fpddgt": "2", "fpddlt": "3.5"}, {"pdd_gt": "2", "pdd_lt": "3.5"}, None, lambda c: 2 < c.progress_time < 3.5),
     ({"fringinggt": "10"}, {"ringing_gt": "10"}, None, lambda c: c.ringing_time is not None and c.ringing_time > 10),
@@ -216,8 +217,8 @@ CASES = [
             "codec": "0,8,9",
             "a_mos_f1_lte": "4.4",
             "a_sl1_gte": "0",
-            "duration_gt": "10",
-            "duration_lt": "290",
+            "duration_whole_gt": "10",
+            "duration_whole_lt": "290",
             "id_sensor": "1",
         },
         None,
@@ -227,7 +228,7 @@ CASES = [
             and c.payload in (0, 8, 9)
             and le(c.a_mos_f1_mult10, 44)
             and ge(c.a_sl1, 0)
-            and 10 < c.duration < 290
+            and 10 < whole_seconds(c.duration) < 290
             and c.id_sensor == 1
         ),
     ),

@@ -66,7 +66,7 @@ def test_sensors_are_scoped_and_admin_written(tenant_a, tenant_b, admin_a, user_
     created = api(admin_a).post("/api/v1/sensors/", {"id_sensor": 5, "name": "edge"}, format="json")
     assert created.status_code == 201
     clash = api(admin_a).post("/api/v1/sensors/", {"id_sensor": 5, "name": "again"}, format="json")
-    assert clash.status_code == 400 and "already exists" in clash.json()["detail"]
+    assert clash.status_code == 409 and "already exists" in clash.json()["detail"]
     other = user_create(username="bert", tenant=tenant_b, password=PASSWORD, is_admin=True)
     foreign_id = api(other).get("/api/v1/sensors/").json()["results"][0]["id"]
     assert api(admin_a).get(f"/api/v1/sensors/{foreign_id}/").status_code == 404

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.capture",
     "apps.media",
     "apps.legacy",
+    "apps.reports",
     "apps.accounts",
     "apps.demo",
     "apps.branding",
@@ -158,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.VoipmonAutoSchema",  # error answers derived per view
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -167,6 +168,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": VOIPMON_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
+    "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }
 
 # voipmon's own settings
@@ -225,6 +227,35 @@ CELERY_BEAT_SCHEDULE = {
     "media-exports-purge": {"task": "media.exports_purge", "schedule": 3600.0},
 }
 
+# Faults (docs/operations.md): a killed worker's job is delivered again, a restarted database is reconnected
+# to, a dead Redis is noticed in a second. Acks after the task, redelivery when the worker is lost, one task
+# prefetched at a time; a message whose worker vanished comes back after the visibility timeout.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("VOIPMON_CELERY_VISIBILITY_TIMEOUT", "1800")),
+    "unacked_restore_interval": int(env("VOIPMON_CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+# A running job writes a heartbeat; one silent for this long is taken over by its redelivered message.
+VOIPMON_JOB_LEASE_SECONDS = int(env("VOIPMON_JOB_LEASE_SECONDS", "120"))
+VOIPMON_JOB_MAX_ATTEMPTS = int(env("VOIPMON_JOB_MAX_ATTEMPTS", "3"))
+# Beat publishes again what is queued longer than this (a Redis restarted without persistence loses its queue).
+VOIPMON_JOB_REQUEUE_SECONDS = int(env("VOIPMON_JOB_REQUEUE_SECONDS", "900"))
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "capture-uploads-requeue": {"task": "capture.uploads_requeue", "schedule": 60.0},
+    "media-exports-requeue": {"task": "media.exports_requeue", "schedule": 60.0},
+}
+if env("REDIS_CACHE_URL"):
+    CACHES["default"]["BACKEND"] = "apps.core.cache.ResilientRedisCache"
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 0.5, "socket_timeout": 1}
+
 # E-mail (share links, reports, alerts) with Django's own names. Without EMAIL_HOST mail is written as
 # files under var/mail (the embedded default); with it, mail goes over SMTP. See apps/core/mail.py.
 EMAIL_HOST = env("EMAIL_HOST", "")
@@ -249,3 +280,16 @@ VOIPMON_BRAND_IMAGE_MAX_BYTES = int(env("VOIPMON_BRAND_IMAGE_MAX_BYTES", str(256
 # Share links (apps/sharing, docs/sharing.md): wrong passwords per link and address before a pause
 VOIPMON_SHARE_PASSWORD_ATTEMPTS = int(env("VOIPMON_SHARE_PASSWORD_ATTEMPTS", "5"))
 VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS = int(env("VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS", "900"))
+
+# Reports (docs/reports.md). Summaries are kept as calls are stored; turning this off is for benchmarks only
+# (rebuild afterwards with `manage.py summaries_rebuild`).
+VOIPMON_SUMMARY_MAINTENANCE = env_bool("VOIPMON_SUMMARY_MAINTENANCE", True)
+VOIPMON_REPORTS_RETRY_SECONDS = int(env("VOIPMON_REPORTS_RETRY_SECONDS", "60"))  # first retry; doubles each time
+VOIPMON_REPORTS_MAX_RETRIES = int(env("VOIPMON_REPORTS_MAX_RETRIES", "6"))
+VOIPMON_REPORTS_LEASE_SECONDS = int(env("VOIPMON_REPORTS_LEASE_SECONDS", "600"))  # a dead worker's run is free after
+# An unacknowledged task (its worker died) is handed to another worker after this many seconds (Redis broker).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("VOIPMON_CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "reports-runs-purge": {"task": "reports.runs_purge", "schedule": 3600.0},
+}

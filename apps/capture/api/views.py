@@ -18,6 +18,7 @@ class CaptureUploadViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveMod
     required_flag = "can_upload_pcap"
     serializer_class = CaptureUploadSerializer
     parser_classes = (MultiPartParser, FormParser)
+    error_statuses = {"create": (413, 503)}  # the OpenAPI schema's (apps/core/api/schema.py)
 
     def get_queryset(self):
         return capture_upload_list(actor=self.actor)

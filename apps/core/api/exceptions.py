@@ -3,15 +3,26 @@
 import logging
 
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from apps.core.exceptions import AppError
+from apps.core.faults import database_unavailable, database_unavailable_error, storage_full, storage_full_error
 
 log = logging.getLogger(__name__)
 
 
 def api_exception_handler(exc, context):
+    # A lost database or a full disk in the middle of a request: a clear 503 / 507, the request's
+    # transaction rolled back (never committed half-way, and never a traceback).
+    if database_unavailable(exc):
+        log.warning("database unavailable during %s: %s", context["request"].path, exc)
+        exc = database_unavailable_error()
+    elif storage_full(exc):
+        log.warning("storage full during %s: %s", context["request"].path, exc)
+        exc = storage_full_error(exc)
     if isinstance(exc, AppError):
-        headers = {"Retry-After": "1"} if exc.status == 429 else None
+        if exc.status >= 500:
+            set_rollback()  # a fault (database lost, queue down, disk full): nothing of the request is kept
+        headers = {"Retry-After": "1"} if exc.status == 429 else {"Retry-After": "5"} if exc.status == 503 else None
         return Response({"detail": exc.message, "code": exc.code}, status=exc.status, headers=headers)
     return exception_handler(exc, context)

@@ -1,1 +1,1 @@
-from . import calls, media, sharing, sqlcdr, sqlstats  # noqa: F401
+from . import calls, media, reports, sharing, sqlcdr, sqlstats  # noqa: F401

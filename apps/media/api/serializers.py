@@ -41,7 +41,13 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 class ExportCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ExportJob.KIND_CHOICES)
-    cdr_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+    cdr_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        allow_empty=False,
+        min_length=1,
+        max_length=settings.VOIPMON_MEDIA_MAX_IDS,  # in the schema as maxItems
+        error_messages={"max_length": _("An export holds at most {max_length} calls.")},
+    )
     format = serializers.ChoiceField(choices=("wav", "ogg"), default="wav", help_text=_("audio only"))
     after_connect = serializers.BooleanField(default=False, help_text=_("audio only: start at the 200 OK"))
     disable_rtp = serializers.BooleanField(default=False, help_text=_("pcap only: SIP without RTP"))
@@ -50,10 +56,4 @@ class ExportCreateSerializer(serializers.Serializer):
     )
 
     def validate_cdr_ids(self, value):
-        limit = settings.VOIPMON_MEDIA_MAX_IDS
-        if len(value) > limit:
-            raise serializers.ValidationError(
-                _("%(count)s calls asked; at most %(limit)s calls fit in one export.")
-                % {"count": len(value), "limit": limit}
-            )
         return list(dict.fromkeys(value))

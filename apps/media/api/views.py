@@ -26,6 +26,8 @@ from apps.media.services import bundle_file, export_create, export_download
 
 from .serializers import ExportCreateSerializer, ExportJobSerializer
 
+SECONDS_WINDOW = {"type": "number", "minimum": 0, "maximum": 86400}  # what seconds_parse accepts
+
 
 class JsonOnlyNegotiation(BaseContentNegotiation):
     """Errors of a binary endpoint are JSON even when the client asked for audio/x-wav."""
@@ -51,6 +53,7 @@ class CallMediaViewSet(ActorMixin, viewsets.ViewSet):
     required_flag = "can_cdr"
     renderer_classes = (JSONRenderer,)
     content_negotiation_class = JsonOnlyNegotiation
+    error_statuses = {"audio": (422,), "audio_graph": (422,)}  # the OpenAPI schema's (apps/core/api/schema.py)
 
     def call(self, pk):
         return media_cdr_get(actor=self.actor, cdr_id=pk)
@@ -58,7 +61,7 @@ class CallMediaViewSet(ActorMixin, viewsets.ViewSet):
     @binary(
         "application/vnd.tcpdump.pcap",
         query("disable_rtp", "1: SIP only", bool),
-        query("cid_interval", "seconds: also the call's other legs within this window", float),
+        query("cid_interval", "seconds: also the call's other legs within this window", SECONDS_WINDOW),
         query("merge", "1: legs merged into one time-ordered capture", bool),
         query("zip", "1: always a zip", bool),
     )
@@ -129,6 +132,7 @@ class ExportViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     it expires."""
 
     required_flag = "can_cdr"
+    error_statuses = {"create": (404, 422, 503), "download": (409, 410)}
     serializer_class = ExportJobSerializer
     content_negotiation_class = JsonOnlyNegotiation
     renderer_classes = (JSONRenderer,)

@@ -10,6 +10,7 @@ class SensorViewSet(ScopedModelViewSet):
 
     serializer_class = SensorSerializer
     admin_writes = True
+    error_statuses = dict.fromkeys(("create", "update", "partial_update"), (409,))  # a sensor number in use
 
     def get_queryset(self):
         return sensor_list(actor=self.actor)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.tenants.models import validate_timezone
 from apps.users.models import User
 from apps.users.selectors import usergroup_list
 from apps.users.services import USER_EDITABLE_FIELDS
@@ -12,6 +13,8 @@ class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ("id", "username", "password", *USER_EDITABLE_FIELDS, "effective_flags")
+        # blank: the tenant's time zone; otherwise a known zone (an unknown one would break every request)
+        extra_kwargs = {"timezone": {"validators": [validate_timezone]}}
 
     def get_effective_flags(self, obj) -> list[str]:
         return sorted(obj.effective_flags())
@@ -24,6 +27,12 @@ class UserSerializer(serializers.ModelSerializer):
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             fields["username"].read_only = True  # chosen at creation; user names are global and stable
         return fields
+
+
+class UserCreateSerializer(UserSerializer):
+    """A new user needs a password (an update may leave it out)."""
+
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
 
 
 class EnrollmentCodeSerializer(serializers.Serializer):

@@ -10,13 +10,17 @@ from apps.core.exceptions import NotAuthenticated
 from apps.users.selectors import user_authenticate_local, user_list
 from apps.users.services import token_issue, user_create, user_delete, user_update
 
-from .serializers import EnrollmentCodeSerializer, TokenRequestSerializer, UserSerializer
+from .serializers import EnrollmentCodeSerializer, TokenRequestSerializer, UserCreateSerializer, UserSerializer
 
 
 class UserViewSet(ScopedModelViewSet):
     """Users of your tenant: administrators manage them; everyone may read `users/me/`."""
 
     serializer_class = UserSerializer
+    error_statuses = {"create": (409,)}  # the user name is taken (user names are global)
+
+    def get_serializer_class(self):
+        return UserCreateSerializer if self.action == "create" else UserSerializer
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -64,6 +68,7 @@ class TokenCreateView(APIView):
     authentication_classes = ()
     permission_classes = ()
     serializer_class = TokenRequestSerializer
+    error_statuses = {"post": (429,)}  # the sign-in lock (the OpenAPI schema's, apps/core/api/schema.py)
 
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)
