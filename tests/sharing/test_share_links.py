@@ -97,7 +97,7 @@ def test_anonymised_share_hides_every_address_in_page_ladder_and_pcap(rest, g711
 
 
 def test_number_masking_keeps_the_last_digits_on_page_and_in_pcap(rest, g711_call, tmp_path):
-    body = share_create(rest, cdr_id=g711_call.pk, mask_digits="3")
+    body = share_create(rest, cdr_id=g711_call.pk, mask_digits=3)
     client, base = Client(), path_of(body["url"])
     page = client.get(base).content.decode()
     masked = "x" * (len(g711_call.caller) - 3) + g711_call.caller[-3:]
@@ -127,7 +127,7 @@ def test_revoked_link_stops_at_once_even_for_an_open_page(rest, g711_call):
 def test_valid_days_is_exact_at_the_boundary(rest, g711_call, monkeypatch):
     from django.utils import timezone
 
-    body = share_create(rest, cdr_id=g711_call.pk, valid_days="2")
+    body = share_create(rest, cdr_id=g711_call.pk, valid_days=2)
     link = ShareLink.objects.get(pk=body["id"])
     assert link.valid_until - link.created_at - dt.timedelta(days=2) < dt.timedelta(seconds=1)
     base = path_of(body["url"])
@@ -141,7 +141,7 @@ def test_valid_days_is_exact_at_the_boundary(rest, g711_call, monkeypatch):
 
 
 def test_max_opens_is_exact_at_the_boundary(rest, g711_call):
-    body = share_create(rest, cdr_id=g711_call.pk, max_opens="3")
+    body = share_create(rest, cdr_id=g711_call.pk, max_opens=3)
     base = path_of(body["url"])
     clients = [Client() for _ in range(4)]
     assert [c.get(base).status_code for c in clients[:3]] == [200, 200, 200]
@@ -240,11 +240,12 @@ def test_list_is_own_links_and_all_for_tenant_admins(rest, g711_call, admin_a, t
 
 @pytest.mark.parametrize(
     ("valid_days", "fragment"),
-    [("0", "at least 1"), ("-3", "at least 1"), ("31", "at most 30"), ("abc", "whole number"), ("1.5", "whole number")],
-)
+    [("0", "greater than or equal to 1"), ("-3", "greater than or equal to 1"), ("31", "at most 30"),
+     ("abc", "valid integer"), ("1.5", "valid integer")],
+)  # fmt: skip
 def test_bad_valid_days_is_a_clear_error_and_creates_nothing(rest, g711_call, valid_days, fragment):
     response = rest.post("/api/v1/shares/", {"cdr_id": g711_call.pk, "valid_days": valid_days}, format="json")
-    assert response.status_code == 400 and fragment in response.json()["detail"]
+    assert response.status_code == 400 and fragment in str(response.json()), response.json()
     assert ShareLink.objects.count() == 0
 
 

@@ -5,6 +5,8 @@ from apps.branding.models import Branding
 
 
 class BrandingSerializer(serializers.ModelSerializer):
+    share_host = serializers.CharField(allow_null=True, read_only=True)
+    updated_at = serializers.DateTimeField(allow_null=True, read_only=True)
     logo_url = serializers.SerializerMethodField()
     favicon_url = serializers.SerializerMethodField()
 

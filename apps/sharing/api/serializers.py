@@ -33,11 +33,13 @@ class ShareCreateSerializer(serializers.Serializer):
     content = serializers.ChoiceField(choices=[c for c, _label in ShareLink.CONTENT_CHOICES], default=ShareLink.SIP)
     access = serializers.ChoiceField(choices=[c for c, _label in ShareLink.ACCESS_CHOICES], default=ShareLink.PUBLIC)
     anonymise = serializers.BooleanField(default=False)
-    valid_days = serializers.CharField(required=False, allow_blank=True, help_text=_("days; the tenant's maximum"))
+    valid_days = serializers.IntegerField(required=False, min_value=1, help_text=_("days; the tenant's maximum"))
     password = serializers.CharField(required=False, allow_blank=True, max_length=128, trim_whitespace=False)
-    max_opens = serializers.CharField(required=False, allow_blank=True)
+    max_opens = serializers.IntegerField(required=False, min_value=1, max_value=10**6)
     cid_interval = serializers.FloatField(required=False, min_value=0, max_value=86400)
-    mask_digits = serializers.CharField(required=False, allow_blank=True, help_text=_("mask numbers, keep N digits"))
+    mask_digits = serializers.IntegerField(
+        required=False, min_value=0, max_value=20, help_text=_("mask numbers, keep N digits")
+    )
 
 
 class ShareOpenSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """REST /api/v1/shares/: create a link (the token is in this answer only), list own links (tenant
 administrators: all of the tenant's), revoke one, read who opened it."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -22,7 +23,10 @@ class ShareLinkViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     def get_queryset(self):
         return share_link_list(actor=self.actor)
 
-    @extend_schema(request=ShareCreateSerializer, responses={201: ShareLinkSerializer})
+    @extend_schema(
+        request=ShareCreateSerializer,
+        responses={201: ShareLinkSerializer, **dict.fromkeys((400, 403, 404), OpenApiTypes.OBJECT)},
+    )
     def create(self, request):
         access = request.data.get("access") if hasattr(request.data, "get") else None
         self.actor.require(ACCESS_FLAGS.get(access or ShareLink.PUBLIC, ACCESS_FLAGS[ShareLink.PUBLIC]))
