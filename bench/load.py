@@ -50,6 +50,7 @@ def prepare(calls):
     """The tenant, its user and token, its calls and one imported capture; returns (token, pcap call id)."""
     from django.core.management import call_command
 
+    from apps.accounts.services import apitoken_issue
     from apps.capture.services import capture_import_file
     from apps.cdr.models import Cdr
     from apps.cdr.services import cdr_seed
@@ -58,7 +59,7 @@ def prepare(calls):
     from apps.tenants.models import Tenant
     from apps.tenants.services import tenant_create
     from apps.users.models import User
-    from apps.users.services import token_issue, user_create
+    from apps.users.services import user_create
 
     call_command("migrate", verbosity=0)
     tenant = Tenant.objects.filter(slug=TENANT).first() or tenant_create(slug=TENANT, name="Load", timezone="UTC")
@@ -72,7 +73,7 @@ def prepare(calls):
         cdr_seed(tenant=tenant, count=calls - have, days=30, seed=11)
     capture_import_file(tenant=tenant, id_sensor=1, path=CAPTURE / CAPTURE_FILE)  # idempotent
     pcap_call = Cdr.objects.filter(tenant=tenant).exclude(pcap_full="").exclude(pcap_full=None).order_by("-id").first()
-    return tenant, token_issue(user=user), pcap_call.pk
+    return tenant, apitoken_issue(user=user), pcap_call.pk
 
 
 def start_gunicorn(database_url, workers):

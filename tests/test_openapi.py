@@ -77,12 +77,12 @@ def test_advertised_names_and_time_zones_are_what_validation_accepts(schema):
 def test_blank_sensor_name_and_unknown_time_zones_are_refused_with_nothing_changed(tenant_a, admin_a):
     from rest_framework.test import APIClient
 
+    from apps.accounts.services import apitoken_issue
     from apps.sensors.models import Sensor
     from apps.users.models import User
-    from apps.users.services import token_issue
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=admin_a)}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=admin_a)}")
     sensor = Sensor.objects.get(tenant=tenant_a, id_sensor=1)
     assert api.patch(f"/api/v1/sensors/{sensor.pk}/", {"name": ""}, format="json").status_code == 400
     assert api.patch(f"/api/v1/sensors/{sensor.pk}/", {"timezone": "Mars/Olympus"}, format="json").status_code == 400
@@ -99,11 +99,11 @@ def test_blank_sensor_name_and_unknown_time_zones_are_refused_with_nothing_chang
 def test_a_sensor_number_in_use_is_409(tenant_a, admin_a):
     from rest_framework.test import APIClient
 
+    from apps.accounts.services import apitoken_issue
     from apps.sensors.models import Sensor
-    from apps.users.services import token_issue
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=admin_a)}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=admin_a)}")
     clash = api.post("/api/v1/sensors/", {"id_sensor": 2, "name": "again"}, format="json")
     assert clash.status_code == 409 and clash.json()["code"] == "exists"
     assert Sensor.objects.filter(tenant=tenant_a).count() == 2

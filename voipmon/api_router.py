@@ -9,6 +9,7 @@ APP_API_URLS = (
     "apps.capture.api.urls",
     "apps.tenants.api.urls",
     "apps.users.api.urls",
+    "apps.accounts.api.urls",
     "apps.sensors.api.urls",
     "apps.media.api.urls",
     "apps.sharing.api.urls",

@@ -2,8 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from apps.users.admin import UserAdmin
+from apps.users.models import User
+
 from .models import ApiToken, LdapGroupMapping, TenantAuthConfig
-from .services import apitoken_create, apitoken_revoke
+from .services import apitoken_create, apitoken_revoke, enrollment_code_issue
 
 LDAP_FIELDS = (
     "ldap_enabled",
@@ -102,3 +105,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             _new, key = apitoken_create(user=token.user, name=token.name)
             messages.warning(request, _("New key for %(user)s: %(key)s") % {"user": token.user, "key": key})
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserCredentialsAdmin(UserAdmin):
+    """The users app's admin, plus the credentials it cannot know about: tokens and 2FA enrollment codes."""
+
+    actions = [*UserAdmin.actions, "issue_api_token", "issue_enrollment_code"]
+
+    @admin.action(description=_("Issue an API token (the key is shown once)"))
+    def issue_api_token(self, request, queryset):
+        for user in queryset:
+            _token, key = apitoken_create(user=user, name="admin", days=365)
+            messages.warning(request, _("API token for %(user)s: %(key)s") % {"user": user.username, "key": key})
+
+    @admin.action(description=_("Issue a 2FA enrollment code (the code is shown once)"))
+    def issue_enrollment_code(self, request, queryset):
+        for user in queryset:
+            code, _expires = enrollment_code_issue(user=user, issued_by=request.user)
+            messages.warning(
+                request, _("2FA enrollment code for %(user)s: %(code)s") % {"user": user.username, "code": code}
+            )

@@ -146,3 +146,30 @@ class TwoFactorEnrollmentCode(models.Model):
     @property
     def is_expired(self):
         return self.expires_at <= timezone.now()
+
+
+class SignInCounter(models.Model):
+    """Failed sign-ins of one (name, address) pair, one name or one address (throttle.py, docs/auth.md).
+
+    In the database, not the cache: no eviction, restart or flood of other keys can reset a count. The
+    key is a SHA-256 of the lower-cased value, so guessed names are not kept in clear. A pair's row also
+    remembers its last success: a known address is not slowed down by failures elsewhere.
+    """
+
+    KINDS = (("pair", "name and address"), ("user", "name"), ("addr", "address"))
+
+    kind = models.CharField(max_length=4, choices=KINDS)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in counter")
+        verbose_name_plural = _("sign-in counters")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="signincounter_kind_key_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key[:8]}: {self.failures}"

@@ -1,14 +1,16 @@
-"""Reads of sign-in settings, API tokens and second-factor devices."""
+"""Reads of sign-in settings, sign-in counters, API tokens and second-factor devices."""
 
 import hashlib
 
+from django.db.models import Q
 from django.utils import timezone
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.actor import Actor
 
-from .models import ApiToken, TenantAuthConfig, TwoFactorEnrollmentCode
+from .models import ApiToken, SignInCounter, TenantAuthConfig, TwoFactorEnrollmentCode
 
 
 def token_hash(key):
@@ -26,6 +28,20 @@ def authconfig_for_tenant(*, tenant):
         return None
     scope = Actor(tenant_id=tenant.pk)  # the sign-in page's tenant, before any user is known
     return TenantAuthConfig.objects.visible_to(scope).select_related("tenant", "default_group").first()
+
+
+def signin_counters(*, keys):
+    """{kind: SignInCounter} of the counters named by `keys` ({kind: key}) that exist: one query."""
+    wanted = [Q(kind=kind, key=key) for kind, key in keys.items()]
+    query = wanted[0]
+    for part in wanted[1:]:
+        query |= part
+    return {row.kind: row for row in SignInCounter.objects.filter(query)}
+
+
+def user_has_second_factor(user):
+    """True when the user must pass a second factor: required by the admin, or enrolled by choice."""
+    return bool(user.req_2fa) or any(True for _device in devices_for_user(user, confirmed=True))
 
 
 def ldap_mappings(*, config):

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from apps.core.exceptions import AppError
 from apps.users.selectors import blocked_message, user_get_by_username
 from apps.users.services import IdentityConflict
-from apps.users.throttle import login_failure_record, login_lock_check, login_success_record
 
 from .customlogin import HookRefused, custom_login_call, custom_login_user
 from .ldapauth import LdapUnavailable, ldap_authenticate
 from .selectors import authconfig_for_tenant
+from .services import signin_failure_record, signin_success_record
+from .throttle import login_lock_check
 
 log = logging.getLogger("voipmon.auth")
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -62,7 +63,7 @@ def password_sign_in(*, request, tenant, username, password):
     """Identify the user or raise SignInRefused with a message for the page."""
     username = (username or "").strip()
     address = client_address(request)
-    login_lock_check(username=username, address=address)
+    counters = login_lock_check(username=username, address=address)
     if not username or not password:
         raise SignInRefused(_("Enter your user name and password."))
     user, has_local_password = local_user(request, username, password)
@@ -71,14 +72,14 @@ def password_sign_in(*, request, tenant, username, password):
         try:
             user, notice = external_user(request, tenant, username, password)
         except IdentityConflict as exc:
-            login_failure_record(username=username, address=address, interface="page")
+            signin_failure_record(username=username, address=address, interface="page")
             raise SignInRefused(exc.message) from None
     if user is None:
-        login_failure_record(username=username, address=address, interface="page")
+        signin_failure_record(username=username, address=address, interface="page")
         message = _("Wrong user name or password.")
         raise SignInRefused(f"{notice} {message}" if notice else message)
     session_start(request, user)
-    login_success_record(username=username)
+    signin_success_record(username=username, address=address, counters=counters)
     return user
 
 

@@ -3,10 +3,9 @@
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from apps.users.selectors import user_has_second_factor
-from apps.users.throttle import login_failure_record, login_lock_check, login_success_record
-
-from .selectors import enrollment_code_find, enrollment_code_required
+from .selectors import enrollment_code_find, enrollment_code_required, user_has_second_factor
+from .services import signin_failure_record, signin_success_record
+from .throttle import login_lock_check
 
 ENROLLMENT_SESSION_KEY = "voipmon_2fa_enrollment_code"
 
@@ -27,13 +26,13 @@ def second_factor_pending(request):
 def second_factor_verify(request, code, *, address=None):
     """Check a TOTP or backup code; on success the session is verified. Failures count towards the lock."""
     user = request.user
-    login_lock_check(username=user.username, address=address)
+    counters = login_lock_check(username=user.username, address=address)
     device = match_token(user, str(code or "").strip().replace(" ", ""))
     if device is None:
-        login_failure_record(username=user.username, address=address, interface="2fa")
+        signin_failure_record(username=user.username, address=address, interface="2fa")
         return False
     otp_login(request, device)
-    login_success_record(username=user.username)
+    signin_success_record(username=user.username, address=address, counters=counters)
     return True
 
 
@@ -43,7 +42,7 @@ def enrollment_code_accept(request, code, *, address=None):
     login_lock_check(username=user.username, address=address)
     enrollment = enrollment_code_find(user=user, code=code)
     if enrollment is None:
-        login_failure_record(username=user.username, address=address, interface="2fa-enrollment")
+        signin_failure_record(username=user.username, address=address, interface="2fa-enrollment")
         return False
     request.session[ENROLLMENT_SESSION_KEY] = enrollment.pk
     return True

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
 
+from apps.core.bounds import id_or_none
 from apps.core.exceptions import NotFound
 
 from .models import CaptureUpload
@@ -12,6 +13,6 @@ def capture_upload_list(*, actor):
 
 def capture_upload_get(*, actor, upload_id):
     try:
-        return capture_upload_list(actor=actor).get(pk=int(upload_id))
+        return capture_upload_list(actor=actor).get(pk=id_or_none(upload_id))
     except (CaptureUpload.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Upload %(id)s not found.") % {"id": upload_id}) from None

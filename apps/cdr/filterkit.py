@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.bounds import date_out_of_range, date_range_message, shown
 from apps.core.scoping import value_match
 
 from .models import Cdr
@@ -42,7 +43,13 @@ class WildcardFilter(django_filters.CharFilter):
 def validate_bigints(values):
     for value in values if isinstance(values, (list, tuple)) else [values]:
         if value is not None and abs(value) > BIGINT:
-            raise ValidationError(_("%(value)s is out of range.") % {"value": value})
+            raise ValidationError(_("%(value)s is out of range.") % {"value": shown(value)})
+
+
+def validate_date_range(value):
+    """Dates are range-checked where they are parsed: year 1 overflows once a time zone is applied."""
+    if value is not None and date_out_of_range(value):
+        raise ValidationError(date_range_message(value))
 
 
 class NumberListFilter(django_filters.BaseInFilter, django_filters.NumberFilter):

@@ -29,6 +29,7 @@ from .filterkit import (
     mode_of,
     paired_filters,
     sip_response_q,
+    validate_date_range,
     validate_response,
 )
 from .models import Cdr
@@ -40,13 +41,19 @@ MAX_DAYS, MAX_MINUTES = 36_500, 36_500 * 1440
 
 class CdrFilterSetBase(django_filters.FilterSet):
     calldate_from = django_filters.IsoDateTimeFilter(
-        field_name="calldate", lookup_expr="gte", label=gettext_lazy("calls starting at or after")
+        field_name="calldate",
+        lookup_expr="gte",
+        label=gettext_lazy("calls starting at or after"),
+        validators=[validate_date_range],
     )
     calldate_to = django_filters.IsoDateTimeFilter(
-        field_name="calldate", lookup_expr="lte", label=gettext_lazy("calls starting at or before")
+        field_name="calldate",
+        lookup_expr="lte",
+        label=gettext_lazy("calls starting at or before"),
+        validators=[validate_date_range],
     )
     callend_to = django_filters.IsoDateTimeFilter(
-        field_name="callend", lookup_expr="lte", label=gettext_lazy("calls ending by")
+        field_name="callend", lookup_expr="lte", label=gettext_lazy("calls ending by"), validators=[validate_date_range]
     )
     last_days = django_filters.NumberFilter(
         method="filter_last", min_value=0, max_value=MAX_DAYS, label=gettext_lazy("calls of the last N days")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.actor import Restrictions
+from apps.core.bounds import id_or_none
 from apps.core.exceptions import InvalidInput, NotFound
 
 from .filtersets import CdrFilterSet, filter_errors_text
@@ -22,22 +23,33 @@ def cdr_visible(*, actor):
     return Cdr.objects.visible_to(actor)
 
 
+class FilterInvalid(InvalidInput):
+    """A refused call filter; `errors` keeps django-filter's per-filter messages for REST's field-keyed body."""
+
+    def __init__(self, message, *, errors):
+        super().__init__(message)
+        self.errors = errors
+
+
 def cdr_search(*, actor, filters, labels=None):
     """Apply the one FilterSet to what the actor may see; naive dates are in the tenant's time zone.
 
+    The one entry point of call search for REST, the legacy API and reports: the FilterSet gets the
+    actor, so a filter on something the actor may not see (a hidden custom header) is refused the same
+    way everywhere instead of answering differently for right and wrong values.
     `labels` maps REST filter names to the caller's own (legacy) names, so errors name what was sent.
     """
     with timezone.override(actor.timezone):
         filterset = CdrFilterSet(data=filters, queryset=cdr_visible(actor=actor), actor=actor)
         if not filterset.is_valid():
             errors = filter_errors_text(filterset.errors, labels)
-            raise InvalidInput(_("Invalid filter: %(errors)s") % {"errors": errors})
+            raise FilterInvalid(_("Invalid filter: %(errors)s") % {"errors": errors}, errors=filterset.errors)
         return filterset.qs
 
 
 def cdr_get(*, actor, cdr_id):
     try:
-        return cdr_visible(actor=actor).get(pk=int(cdr_id))
+        return cdr_visible(actor=actor).get(pk=id_or_none(cdr_id))
     except (Cdr.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Call %(id)s not found.") % {"id": cdr_id}) from None
 

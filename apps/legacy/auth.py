@@ -1,9 +1,9 @@
 """Who a legacy request is: a local user and password (api.php never uses LDAP or SSO, per the spec),
 or the session that `sql.php?module=bypass_login` opened."""
 
+from apps.accounts.services import password_authenticate
 from apps.tenants.concurrency import api_slot_acquire
 from apps.users.actor import actor_for_user
-from apps.users.selectors import user_authenticate_local
 
 from .hostauth import host_api_actor
 from .sessions import session_actor, session_key_of
@@ -11,7 +11,7 @@ from .sessions import session_actor, session_key_of
 
 def legacy_actor(request, fields, *, password_key="password", host_auth=False):
     if fields.get("user") not in (None, ""):
-        user = user_authenticate_local(
+        user = password_authenticate(
             username=str(fields["user"]),
             password=str(fields.get(password_key) or ""),
             address=request.META.get("REMOTE_ADDR"),  # failures count towards the sign-in lock

@@ -8,6 +8,10 @@ never evaluates anything.
 import json
 import re
 
+from django.conf import settings
+
+from apps.core.bounds import JSON_MAX_DEPTH, json_depth_exceeds
+
 TOKEN = re.compile(
     r"""\s*(?:
     (?P<punct>[{}\[\]:,])
@@ -98,7 +102,16 @@ class Parser:
 
 
 def loads(text):
-    """Strict JSON first, then the loose form. Raises LooseJSONError when neither reads."""
+    """Strict JSON first, then the loose form. Raises LooseJSONError when neither reads.
+
+    Text larger than VOIPMON_JSON_MAX_BYTES or nested deeper than JSON_MAX_DEPTH is refused before
+    either parser runs (both recurse per level).
+    """
+    if isinstance(text, str):
+        if len(text) > settings.VOIPMON_JSON_MAX_BYTES:
+            raise LooseJSONError(f"too large: {len(text)} bytes, at most {settings.VOIPMON_JSON_MAX_BYTES}")
+        if json_depth_exceeds(text):
+            raise LooseJSONError(f"nested too deep: at most {JSON_MAX_DEPTH} levels of [ ] and {{ }}")
     try:
         return json.loads(text)
     except (json.JSONDecodeError, TypeError):

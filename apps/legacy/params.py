@@ -10,6 +10,7 @@ the known keys of each task are read here too, so a handler is the few lines tha
 from django.utils.translation import gettext as _
 
 from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX
+from apps.core.bounds import id_text_valid, shown
 from apps.core.exceptions import InvalidInput
 from apps.core.values import truthy
 from apps.media.access import seconds_parse
@@ -196,8 +197,10 @@ def voipcalls_filters(params):
     if params.get("startTime") in (None, ""):
         raise InvalidInput(_("startTime is required."))
     cdr_id = params.get("cdrId")
-    if cdr_id not in (None, "") and not all(part.strip().isdigit() for part in as_text(cdr_id).split(",")):
-        raise InvalidInput(_("cdrId must be a number, not %(value)s.") % {"value": cdr_id})
+    if cdr_id not in (None, "") and not all(id_text_valid(part) for part in as_text(cdr_id).split(",")):
+        raise InvalidInput(
+            _("cdrId must be a number (a call id, 1 to 2^63-1), not %(value)s.") % {"value": shown(cdr_id)}
+        )
     filters = {
         target: as_text(params[key]) for key, target in VOIPCALLS_FILTERS.items() if params.get(key) not in (None, "")
     }
@@ -216,10 +219,10 @@ def voipcalls_filters(params):
 def bounded_int(params, key, default, maximum):
     """A count or offset of the HTTP API: a whole number, not negative, cut down to `maximum`."""
     value = params.get(key, default)
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise InvalidInput(_("%(key)s must be a whole number, not %(value)s.") % {"key": key, "value": value}) from None
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or len(text) > 20:  # checked before int(): no 4,300-digit conversion
+        raise InvalidInput(_("%(key)s must be a whole number, not %(value)s.") % {"key": key, "value": shown(value)})
+    number = int(text)
     if number < 0:
         raise InvalidInput(_("%(key)s must not be negative.") % {"key": key})
     return min(number, maximum)

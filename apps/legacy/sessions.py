@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils.translation import gettext as _
 
+from apps.accounts.services import password_authenticate
 from apps.core.exceptions import AppError
 from apps.tenants.concurrency import api_slot_acquire
 from apps.users.actor import actor_for_user
-from apps.users.selectors import user_authenticate_local, user_get_active, user_refuse_if_blocked
+from apps.users.selectors import user_get_active, user_refuse_if_blocked
 
 SESSION_USER_KEY = "voipmon_legacy_user"
 SESSION_HASH_KEY = "voipmon_legacy_hash"
@@ -32,7 +33,7 @@ def cookie_name(request):
 
 def session_login(*, request, username, password):
     """Check the local password and open a session. Returns (session key, cookie name)."""
-    user = user_authenticate_local(username=username, password=password, address=request.META.get("REMOTE_ADDR"))
+    user = password_authenticate(username=username, password=password, address=request.META.get("REMOTE_ADDR"))
     store = SessionStore()
     store[SESSION_USER_KEY] = user.pk
     store[SESSION_HASH_KEY] = user.get_session_auth_hash()

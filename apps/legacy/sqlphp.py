@@ -1,5 +1,6 @@
 """`/php/model/sql.php`: the GUI's CDR HTTP API. `module` (and `task`) pick a handler from SQL_MODULES."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import InvalidInput
@@ -24,7 +25,7 @@ def sql_php(request):
         response = envelope.json_response(
             {"SID": sid, "cookie_name": name, "success": True, "_vm_version": envelope.settings.VOIPMON_VERSION}
         )
-        response.set_cookie(name, sid, httponly=True, samesite="Lax")
+        response.set_cookie(name, sid, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
         return response
     if module == "logout":
         session_logout(request, fields)

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +30,8 @@ def legacy_safe(view):
             return envelope.no_session()
         except AppError as exc:
             return envelope.error(exc.message)
+        except ValidationError as exc:  # a model refusing a write: the client's error, in the legacy shape
+            return envelope.error(" ".join(exc.messages))
         except Exception as exc:
             # the database restarting or the disk full: the operator's fault message, not "Internal error"
             if database_unavailable(exc):

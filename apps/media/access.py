@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from apps.core.bounds import id_text_valid, shown
 from apps.core.exceptions import AppError, Forbidden, InvalidInput
 
 from .errors import MediaError
@@ -93,9 +94,9 @@ def cdr_ids_parse(value, *, name="cdrId") -> list[int]:
     ids = []
     for part in parts:
         text = str(part).strip()
-        if isinstance(part, bool) or not text.isdigit():
+        if isinstance(part, bool) or not id_text_valid(text):
             raise InvalidInput(
-                _("%(name)s must be a call id (a number), not %(value)s.") % {"name": name, "value": part}
+                _("%(name)s must be a call id (a number), not %(value)s.") % {"name": name, "value": shown(part)}
             )
         ids.append(int(text))
     if not ids:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.models import CdrRtp
 from apps.cdr.selectors import cdr_get, cdr_visible
+from apps.core.bounds import id_or_none
 from apps.core.exceptions import NotFound
 
 from .models import ExportJob
@@ -79,6 +80,6 @@ def export_job_list(*, actor):
 
 def export_job_get(*, actor, job_id):
     try:
-        return export_job_list(actor=actor).get(pk=int(job_id))
+        return export_job_list(actor=actor).get(pk=id_or_none(job_id))
     except (ExportJob.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Export %(id)s not found.") % {"id": job_id}) from None

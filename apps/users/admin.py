@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -27,26 +27,6 @@ class UserAdmin(DjangoUserAdmin):
         (_("Restrictions"), {"fields": User.RESTRICTION_FIELDS}),
         (_("Access"), {"fields": User.ACCESS_FIELDS}),
     )
-    actions = ["issue_api_token", "issue_enrollment_code"]
-
-    @admin.action(description=_("Issue an API token (the key is shown once)"))
-    def issue_api_token(self, request, queryset):
-        from apps.accounts.services import apitoken_create
-
-        for user in queryset:
-            _token, key = apitoken_create(user=user, name="admin", days=365)
-            messages.warning(request, _("API token for %(user)s: %(key)s") % {"user": user.username, "key": key})
-
-    @admin.action(description=_("Issue a 2FA enrollment code (the code is shown once)"))
-    def issue_enrollment_code(self, request, queryset):
-        from apps.accounts.services import enrollment_code_issue
-
-        for user in queryset:
-            code, _expires = enrollment_code_issue(user=user, issued_by=request.user)
-            messages.warning(
-                request, _("2FA enrollment code for %(user)s: %(code)s") % {"user": user.username, "code": code}
-            )
-
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "tenant", "is_admin", "password1", "password2")}),
     )

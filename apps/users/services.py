@@ -1,4 +1,4 @@
-"""Every write of users, groups and API tokens."""
+"""Every write of users and groups. API tokens and other credentials are apps.accounts'."""
 
 import logging
 
@@ -79,13 +79,6 @@ def user_update(*, actor, user, password=None, **fields):
 def user_delete(*, actor, user):
     actor.require_admin()
     user.delete()
-
-
-def token_issue(*, user, name="api"):
-    """A new per-user API token (see apps.accounts); returns the key, which is stored only as a hash."""
-    from apps.accounts.services import apitoken_create
-
-    return apitoken_create(user=user, name=name)[1]
 
 
 class IdentityConflict(NotAuthenticated):

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.cdr.models import Cdr
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.celery_worker import wait_for
 from tests.conftest import PASSWORD
 
@@ -17,7 +18,7 @@ if not CAPTURES.is_dir():
 
 def client_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     return client
 
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from apps.users.services import token_issue
+from apps.accounts.services import apitoken_issue
 from tests.conftest import PASSWORD
 from tests.legacy.helpers import calls, ids_of
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def rest_client(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     return client
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from apps.users.services import token_issue
+from apps.accounts.services import apitoken_issue
 from tests.strict_skips import on_postgres
 
 from .cases import OBJECT_MAKERS
@@ -140,5 +140,5 @@ if on_postgres():  # SQLite takes any offset
 )  # fmt: skip
 def test_operation_answers_as_the_schema_says(label, served_schema, world):
     method, path = label.split(" ", 1)
-    headers = {"Authorization": f"Token {token_issue(user=world.admin_a)}"}
+    headers = {"Authorization": f"Token {apitoken_issue(user=world.admin_a)}"}
     operation_check(served_schema[path][method], headers, world)()

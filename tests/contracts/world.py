@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from apps.accounts.services import apitoken_issue
 from apps.core.capabilities import GRANTING_FLAGS
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.conftest import PASSWORD
 
 
@@ -80,5 +81,5 @@ def token_client(user):
     from rest_framework.test import APIClient
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     return client

@@ -24,13 +24,14 @@ import json
 from apps.capture.services import capture_import_file
 from apps.sensors.services import sensor_create
 from apps.tenants.services import tenant_create
-from apps.users.services import token_issue, user_create
+from apps.accounts.services import apitoken_issue
+from apps.users.services import user_create
 
 tenant = tenant_create(slug="ops", name="Operations", timezone="UTC")
 sensor_create(tenant=tenant, id_sensor=1, name="ops sensor 1")
 user = user_create(username="opsuser", tenant=tenant, password=%(password)r, is_admin=True)
 summary = capture_import_file(tenant=tenant, id_sensor=1, path=%(capture)r)
-print(json.dumps({"token": token_issue(user=user), "imported": summary["imported"]}))
+print(json.dumps({"token": apitoken_issue(user=user), "imported": summary["imported"]}))
 """
 
 

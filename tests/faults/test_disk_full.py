@@ -6,10 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.capture.models import CaptureUpload
 from apps.cdr.models import Cdr
 from apps.media.models import ExportJob
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.conftest import PASSWORD
 
 from .checks import assert_calls_whole, capture_of
@@ -25,7 +26,7 @@ def client(tenant_a):
     flags = {"can_cdr": True, "can_upload_pcap": True, "can_pcap": True}
     user = user_create(username="ops", tenant=tenant_a, password=PASSWORD, flags=flags)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     return api
 
 

@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.capture.models import CaptureUpload
 from apps.capture.services import capture_upload_process
 from apps.cdr.models import Cdr
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.capture.reference import capture_path
 from tests.conftest import PASSWORD
 
@@ -24,7 +25,7 @@ def queued_upload(tenant_a, settings, tmp_path, django_capture_on_commit_callbac
     settings.MEDIA_ROOT = tmp_path / "media"
     user = user_create(username="ops", tenant=tenant_a, password=PASSWORD, flags={"can_upload_pcap": True})
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     capture = capture_path("sip_dtmf_rfc2833_via_proxy")
     with django_capture_on_commit_callbacks(execute=False):
         created = client.post(

@@ -9,11 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.capture.models import CaptureUpload
 from apps.capture.services import capture_import_file
 from apps.cdr.models import Cdr
 from apps.media.models import ExportJob
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.conftest import PASSWORD
 
 from .checks import assert_calls_whole, capture_of
@@ -27,7 +28,7 @@ FLAGS = {"can_cdr": True, "can_upload_pcap": True, "can_pcap": True, "can_play_a
 def client_of(tenant):
     user = user_create(username="ops", tenant=tenant, password=PASSWORD, flags=FLAGS)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     return client
 
 

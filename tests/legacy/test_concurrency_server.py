@@ -20,8 +20,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from apps.accounts.services import apitoken_issue
 from apps.cdr.models import Cdr
-from apps.users.services import token_issue
 from tests.conftest import PASSWORD, REPO
 from tests.dbsessions import wait_for_other_sessions_to_close
 
@@ -76,7 +76,7 @@ def get(port, path, headers=None):
 
 
 def test_limit_holds_across_worker_processes(server, user_a):
-    token = token_issue(user=user_a)
+    token = apitoken_issue(user=user_a)
     with psycopg.connect(psycopg_dsn()) as blocker, concurrent.futures.ThreadPoolExecutor(4) as pool:
         blocker.execute(f"LOCK TABLE {Cdr._meta.db_table} IN ACCESS EXCLUSIVE MODE")
         held = [pool.submit(get, server, f"/php/api.php?{QUERY}") for _ in range(2)]

@@ -4,7 +4,7 @@ as VoIPmonitor compares its whole-second column: `fdurationgt=10` never returns 
 import pytest
 from rest_framework.test import APIClient
 
-from apps.users.services import token_issue
+from apps.accounts.services import apitoken_issue
 
 from .helpers import listing, sql_login
 
@@ -56,7 +56,7 @@ def test_connect_duration_filters_agree_with_the_shown_whole_seconds(calls_aroun
 def test_rest_offers_both_the_exact_and_the_whole_second_comparison(tenant_a, user_a, make_call):
     short, longer = make_call(tenant_a, duration=10.3), make_call(tenant_a, duration=10.6)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user_a)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user_a)}")
 
     def ids(**filters):
         response = client.get("/api/v1/calls/", filters)

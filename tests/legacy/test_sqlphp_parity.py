@@ -6,8 +6,8 @@ import ipaddress
 import pytest
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.legacy.rows import whole_seconds
-from apps.users.services import token_issue
 from tests.cdr.corpus import ge, le, lt, make_corpus, utc
 
 from .helpers import calls, ids_of, listing_ids, sql_login
@@ -242,7 +242,7 @@ def corpus(tenant_a, tenant_b, user_a, user_b, make_call):
 
 def rest_ids(user, filters):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     response = client.get("/api/v1/calls/", {**filters, "page_size": 1000})
     assert response.status_code == 200, response.content
     return sorted(row["id"] for row in response.json()["results"])

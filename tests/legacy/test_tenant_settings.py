@@ -7,9 +7,9 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.tenants.concurrency import FileSlot
 from apps.tenants.models import Tenant, TenantHost
-from apps.users.services import token_issue
 from tests.conftest import PASSWORD
 
 from .helpers import assert_legacy_error, ids_of, sql_login
@@ -56,7 +56,7 @@ def test_legacy_request_over_the_limit_is_refused_at_once(client, tenant_a, limi
 
 def test_rest_request_over_the_limit_is_429_with_retry_after(tenant_a, user_a, limited):
     rest = APIClient()
-    rest.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user_a)}")
+    rest.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user_a)}")
     with slots_held(tenant_a, 2):
         response = rest.get("/api/v1/calls/")
         assert response.status_code == 429 and response["Retry-After"]

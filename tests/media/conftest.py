@@ -89,11 +89,11 @@ def rest():
     """An API client authenticated with the user's token."""
     from rest_framework.test import APIClient
 
-    from apps.users.services import token_issue
+    from apps.accounts.services import apitoken_issue
 
     def client_for(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
         return client
 
     return client_for

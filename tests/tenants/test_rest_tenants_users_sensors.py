@@ -3,8 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.users.models import UserGroup
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def api(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=user)}")
     return client
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc files served locally, no CDN
     "django_celery_beat",
     "apps.core",
     "apps.tenants",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "apps.branding.middleware.BrandHostMiddleware",  # a share host names its tenant before anything else
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.security.ContentSecurityPolicyMiddleware",
     "apps.legacy.middleware.ScriptPrefixMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.accounts.navigation.navigation",
                 "apps.branding.context.brand",
             ],
         },
@@ -107,6 +110,13 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default under concurrent writes (docs/decisions.md): a request's transaction takes the
+    # write lock when it begins (IMMEDIATE), so a writer waits up to `timeout` seconds for another instead of
+    # failing with "database is locked" when its read lock cannot be upgraded; WAL lets readers run meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -157,6 +167,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [  # JSON bounded in size and depth before parsing (apps/core/bounds.py)
+        "apps.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.VoipmonAutoSchema",  # error answers derived per view
@@ -167,6 +182,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Call records with SIP and RTP quality, for many tenants.",
     "VERSION": VOIPMON_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
     "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }
@@ -175,15 +193,27 @@ SPECTACULAR_SETTINGS = {
 VOIPMON_LEGACY_MAX_ROWS = int(env("VOIPMON_LEGACY_MAX_ROWS", "100000"))
 VOIPMON_LEGACY_SESSION_SECONDS = int(env("VOIPMON_LEGACY_SESSION_SECONDS", str(8 * 3600)))
 VOIPMON_LEGACY_AUTH_CACHE_SECONDS = int(env("VOIPMON_LEGACY_AUTH_CACHE_SECONDS", "300"))
+VOIPMON_CONTENT_SECURITY_POLICY = env(
+    "VOIPMON_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+)
+VOIPMON_JSON_MAX_BYTES = int(env("VOIPMON_JSON_MAX_BYTES", str(1024 * 1024)))  # JSON text refused above this
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
 VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "10000"))
 VOIPMON_API_SLOT_DIR = env("VOIPMON_API_SLOT_DIR", str(BASE_DIR / "var" / "api-slots"))
 VOIPMON_DEMO_CAPTURES_DIR = env("VOIPMON_DEMO_CAPTURES_DIR", str(BASE_DIR.parent / "shared" / "captures"))
 
-# People's sign-in (docs/auth.md): lock after repeated failures, 2FA, the custom login hook, SSO.
-VOIPMON_LOGIN_MAX_FAILURES_PER_USER = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_USER", "5"))
+# People's sign-in (docs/auth.md, "Failed sign-ins"): a lock per (name, address) pair and per address,
+# growing delays per name beyond a much higher count; 2FA, the custom login hook, SSO.
+VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR", "5"))
 VOIPMON_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("VOIPMON_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 VOIPMON_LOGIN_LOCK_SECONDS = int(env("VOIPMON_LOGIN_LOCK_SECONDS", "900"))
+VOIPMON_LOGIN_SLOW_AFTER_FAILURES_PER_USER = int(env("VOIPMON_LOGIN_SLOW_AFTER_FAILURES_PER_USER", "50"))
+VOIPMON_LOGIN_MAX_DELAY_SECONDS = int(env("VOIPMON_LOGIN_MAX_DELAY_SECONDS", "300"))
+VOIPMON_LOGIN_USER_WINDOW_SECONDS = int(env("VOIPMON_LOGIN_USER_WINDOW_SECONDS", "86400"))
+VOIPMON_LOGIN_KNOWN_ADDRESS_DAYS = int(env("VOIPMON_LOGIN_KNOWN_ADDRESS_DAYS", "30"))
 # A req_2fa user's first 2FA enrollment needs a one-time code from an administrator (docs/auth.md).
 VOIPMON_2FA_ENROLLMENT_CODE_HOURS = int(env("VOIPMON_2FA_ENROLLMENT_CODE_HOURS", "72"))
 VOIPMON_CUSTOM_LOGIN = env("VOIPMON_CUSTOM_LOGIN", "")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from apps.core.bounds import date_check
 from apps.core.exceptions import InvalidInput
 from apps.media.access import cdr_ids_parse
 from apps.media.callfiles import pcap_file
@@ -32,6 +33,7 @@ def day_window(actor, value):
         day = moment.date() if moment else parse_date(str(value)[:10]) if len(str(value)) >= 10 else None
         if day is None:
             raise InvalidInput(_("calldate must be a date (YYYY-MM-DD), not %(value)s.") % {"value": value})
+        date_check(day, name="calldate")
     start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
     return start, start + dt.timedelta(days=1)
 

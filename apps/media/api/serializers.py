@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.bounds import BIGINT_MAX
 from apps.media.models import ExportJob
 
 
@@ -42,7 +43,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
 class ExportCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ExportJob.KIND_CHOICES)
     cdr_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
         allow_empty=False,
         min_length=1,
         max_length=settings.VOIPMON_MEDIA_MAX_IDS,  # in the schema as maxItems

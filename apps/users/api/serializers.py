@@ -33,13 +33,3 @@ class UserCreateSerializer(UserSerializer):
     """A new user needs a password (an update may leave it out)."""
 
     password = serializers.CharField(write_only=True, style={"input_type": "password"})
-
-
-class EnrollmentCodeSerializer(serializers.Serializer):
-    code = serializers.CharField(read_only=True)
-    expires_at = serializers.DateTimeField(read_only=True)
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"})

@@ -1,16 +1,13 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.core.api.views import ScopedModelViewSet
-from apps.core.exceptions import NotAuthenticated
-from apps.users.selectors import user_authenticate_local, user_list
-from apps.users.services import token_issue, user_create, user_delete, user_update
+from apps.users.selectors import user_list
+from apps.users.services import user_create, user_delete, user_update
 
-from .serializers import EnrollmentCodeSerializer, TokenRequestSerializer, UserCreateSerializer, UserSerializer
+from .serializers import UserCreateSerializer, UserSerializer
 
 
 class UserViewSet(ScopedModelViewSet):
@@ -50,33 +47,3 @@ class UserViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def me(self, request):
         return Response(self.get_serializer(request.user).data)
-
-    @extend_schema(request=None, responses={201: EnrollmentCodeSerializer})
-    @action(detail=True, methods=["post"], url_path="enrollment-code")
-    def enrollment_code(self, request, pk=None):
-        """A one-time code for the user's first 2FA enrollment (shown once; hand it over out of band)."""
-        from apps.accounts.services import enrollment_code_issue
-
-        code, expires_at = enrollment_code_issue(user=self.get_object(), issued_by=request.user)
-        body = EnrollmentCodeSerializer({"code": code, "expires_at": expires_at}).data
-        return Response(body, status=status.HTTP_201_CREATED)
-
-
-class TokenCreateView(APIView):
-    """Exchange a local user name and password for an API token (for scripts)."""
-
-    authentication_classes = ()
-    permission_classes = ()
-    serializer_class = TokenRequestSerializer
-    error_statuses = {"post": (429,)}  # the sign-in lock (the OpenAPI schema's, apps/core/api/schema.py)
-
-    def post(self, request):
-        body = TokenRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            user = user_authenticate_local(
-                **body.validated_data, address=request.META.get("REMOTE_ADDR"), interface="rest"
-            )
-        except NotAuthenticated as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"token": token_issue(user=user)})

@@ -79,13 +79,13 @@ def test_password_exchange_is_refused_for_2fa_users(client, user_a):
     assert response.status_code == 400 and "API token" in response.json()["detail"]
 
 
-@override_settings(VOIPMON_LOGIN_MAX_FAILURES_PER_USER=3)
+@override_settings(VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR=3)
 def test_repeated_failures_lock_the_user_on_the_page_even_with_the_right_password(client, user_a, caplog):
     for _attempt in range(3):
         sign_in(client, "arthur", "wrong")
     response = sign_in(client, "arthur")
     assert "Too many failed sign-ins" in page_text(response) and signed_in_user(client) is None
-    assert "sign-in locked: user='arthur'" in caplog.text
+    assert "sign-in locked: pair of user='arthur' address=127.0.0.1" in caplog.text
     assert PASSWORD not in caplog.text and "wrong" not in caplog.text.replace("wrong user", "")
 
 
@@ -97,7 +97,7 @@ def test_repeated_failures_from_one_address_lock_that_address(client, user_a):
     assert sign_in(client, "arthur", meta={"REMOTE_ADDR": "192.0.2.77"}).status_code == 302
 
 
-@override_settings(VOIPMON_LOGIN_MAX_FAILURES_PER_USER=3)
+@override_settings(VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR=3)
 def test_the_lock_also_holds_for_the_legacy_api_and_token_exchange(client, user_a):
     query = {"task": "getVoipCalls", "user": "arthur", "params": json.dumps({"startTime": "2024-01-01"})}
     for _attempt in range(3):
@@ -105,7 +105,8 @@ def test_the_lock_also_holds_for_the_legacy_api_and_token_exchange(client, user_
     body = client.get("/php/api.php", {**query, "password": PASSWORD}).json()
     assert body["success"] is False and "Too many failed sign-ins" in body["error"]
     response = client.post("/api/v1/auth/token/", {"username": "arthur", "password": PASSWORD})
-    assert response.status_code == 400 and "Too many" in response.json()["detail"]
+    assert response.status_code == 429 and "Too many" in response.json()["detail"]
+    assert 800 < int(response["Retry-After"]) <= 900
 
 
 def test_legacy_api_refuses_blocked_user_with_reason_also_in_a_session(client, user_a):

@@ -96,7 +96,7 @@ def test_confirming_without_an_accepted_code_is_refused_by_the_service(required)
 
 
 def test_wrong_codes_count_towards_the_sign_in_lock(client, required, settings):
-    settings.VOIPMON_LOGIN_MAX_FAILURES_PER_USER = 3
+    settings.VOIPMON_LOGIN_MAX_FAILURES_PER_PAIR = 3
     code, _expires = enrollment_code_issue(user=required)
     sign_in(client, "arthur")
     for _attempt in range(3):

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hook")]
 
 @pytest.fixture
 def hook():
-    with override_settings(VOIPMON_CUSTOM_LOGIN="tests.users.hooks.custom_login"):
+    with override_settings(VOIPMON_CUSTOM_LOGIN="tests.accounts.hooks.custom_login"):
         yield
 
 
@@ -67,7 +67,7 @@ def test_blocked_by_the_hook_is_refused_with_the_reason(client, tenant_a):
 
 def test_wrong_password_and_broken_hook_create_nothing(client, tenant_a, caplog):
     assert sign_in(client, "hana", "nope", tenant="acme").status_code == 401
-    with override_settings(VOIPMON_CUSTOM_LOGIN="tests.users.hooks.broken"):
+    with override_settings(VOIPMON_CUSTOM_LOGIN="tests.accounts.hooks.broken"):
         assert sign_in(client, "hana", "hana-pw", tenant="acme").status_code == 401
     assert not User.objects.filter(username="hana").exists()
     assert "custom_login hook failed for user 'hana'" in caplog.text and "hana-pw" not in caplog.text
