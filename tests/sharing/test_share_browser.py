@@ -10,7 +10,7 @@ import pytest
 
 from apps.branding.services import branding_update
 from apps.core.actor import Actor
-from tests.users.test_browser import CHROMIUM, FLAGS, SHOTS
+from tests.accounts.test_browser import CHROMIUM, FLAGS, SHOTS
 
 from .images import png
 
@@ -68,7 +68,7 @@ def test_protected_share_page_password_audio_download_and_brand(local_page, live
     assert "ACME Voice" in page.title() and "ACME Voice" in page.locator("#brand").inner_text()
     logo_src = page.locator("#brand-logo").get_attribute("src")
     assert logo_src.startswith(f"/branding/{g711_call.tenant_id}/logo")
-    assert page.evaluate("document.getElementById('brand-logo').naturalWidth") == 4
+    page.wait_for_function("document.getElementById('brand-logo').naturalWidth === 4", timeout=30000)
     assert "Globex" not in page.content() and f"/branding/{tenant_b.pk}/" not in page.content()
     assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()") == "#aa3300"
     for image in ("ladder", "waveform"):  # both drawn by the server, loaded by the browser
