@@ -4,6 +4,7 @@ the pcap downloads and tshark reads it, and the page wears its tenant's brand an
 
 import os
 import subprocess
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +19,14 @@ pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium"),
     pytest.mark.django_db(transaction=True),
 ]
+
+
+def wait_until(page, expression, seconds=30):
+    """Poll a page expression from here: the site's CSP forbids the in-page eval of wait_for_function."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -68,18 +77,18 @@ def test_protected_share_page_password_audio_download_and_brand(local_page, live
     assert "ACME Voice" in page.title() and "ACME Voice" in page.locator("#brand").inner_text()
     logo_src = page.locator("#brand-logo").get_attribute("src")
     assert logo_src.startswith(f"/branding/{g711_call.tenant_id}/logo")
-    page.wait_for_function("document.getElementById('brand-logo').naturalWidth === 4", timeout=30000)
+    wait_until(page, "document.getElementById('brand-logo').naturalWidth === 4")
     assert "Globex" not in page.content() and f"/branding/{tenant_b.pk}/" not in page.content()
     assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()") == "#aa3300"
     for image in ("ladder", "waveform"):  # both drawn by the server, loaded by the browser
-        page.wait_for_function(f"document.getElementById('{image}').naturalWidth > 100", timeout=30000)
+        wait_until(page, f"document.getElementById('{image}').naturalWidth > 100")
     assert g711_call.sipcallerip not in page.content()  # anonymised
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "share.png"), full_page=True)
 
     # the audio plays: the element decodes the WAV and its clock moves
     page.evaluate("document.getElementById('player').play()")
-    page.wait_for_function("document.getElementById('player').currentTime > 0.3", timeout=15000)
+    wait_until(page, "document.getElementById('player').currentTime > 0.3")
     assert page.evaluate("document.getElementById('player').error") is None
 
     # the pcap downloads and is a capture tshark reads with valid checksums
