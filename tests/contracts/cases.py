@@ -125,6 +125,34 @@ def make_export(world, key):
     return ExportJob.objects.create(tenant=tenant, created_by=world.admin_a, kind="pcap", cdr_ids=[call.pk]).pk
 
 
+def active_ref(world, key):
+    from tests.contracts.world import active_call_ref
+
+    return active_call_ref(world.calls[{"a": "inside", "b": "foreign"}.get(key, key)])
+
+
+def active_seen(body):
+    """The world calls whose live twins an active-call answer lists (their Call-IDs are unique)."""
+    from apps.cdr.models import Cdr
+
+    rows = body.get("rows", []) if isinstance(body, dict) else body
+    return set(Cdr.objects.filter(callid__in=[row["callid"] for row in rows]).values_list("pk", flat=True))
+
+
+def active_seen_response(response):
+    return active_seen(response.json())
+
+
+def make_share(world, key):
+    """A share link of tenant A's administrator (key "a") or of tenant B (key "b")."""
+    from apps.sharing.services import share_link_create
+    from apps.users.actor import actor_for_user
+
+    if key == "a":
+        actor, call = actor_for_user(world.admin_a), world.calls["inside"]
+    else:
+        actor, call = actor_for_user(world.extra.setdefault("user_b", make_user_b(world))), world.calls["foreign"]
+    return share_link_create(actor=actor, cdr_id=call.pk)[0].pk
 def make_report(world, key):
     from apps.reports.models import ReportDefinition
 
@@ -170,6 +198,44 @@ def report_params(world, pk=None):
 REPORT_BODY = {"description": "contract new", "filters": {"id_sensor": "1"}, "group_by": "sensor"}
 
 
+def make_alert_rule(world, key):
+    from apps.alerts.models import AlertRule
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    return AlertRule.objects.get_or_create(tenant=tenant, name=f"contract-{key}", defaults={"kind": "one_way"})[0].pk
+
+
+def make_alert_event(world, key, call="inside"):
+    """An event about one of the world's calls (its subject is the call's id, for `seen`)."""
+    from apps.alerts.models import AlertEvent, AlertEventCall
+
+    tenant = world.tenant_a if key == "a" else world.tenant_b
+    call = world.calls[call if key == "a" else "foreign"]
+    event, created = AlertEvent.objects.get_or_create(
+        key=f"contract:{key}:{call.pk}",
+        defaults={"tenant": tenant, "rule_id": make_alert_rule(world, key), "subject": str(call.pk),
+                  "window_start": call.calldate, "window_end": call.callend, "measured": 1, "threshold": 1,
+                  "call_ids": [call.pk], "call_count": 1},
+    )  # fmt: skip
+    if created:
+        AlertEventCall.objects.create(tenant=tenant, event=event, cdr=call)
+    return event.pk
+
+
+def alert_events_made(world):
+    """Events about every call of the world (read by the list case); the request itself needs no query."""
+    for name in world.calls:
+        make_alert_event(world, "b" if name == "foreign" else "a", call=name)
+    return {}
+
+
+def event_subjects(response):
+    return {int(row["subject"]) for row in response.json()["results"]}
+
+
+ALERT_RULE_BODY = {"name": "contract rule", "kind": "mos", "threshold": 2, "params": {"value": 3.5}}
+
+
 # kind -> (world, "a" | "b") -> pk. "a" is the flag holder's own object; "b" is tenant B's.
 OBJECT_MAKERS = {
     "call": lambda world, key: world.calls["inside" if key == "a" else "foreign"].pk,
@@ -178,12 +244,21 @@ OBJECT_MAKERS = {
     "user": user_pk,
     "capture": make_capture,
     "export": make_export,
+    "active_call": active_ref,
+    "share": make_share,
     "report": make_report,
     "schedule": make_schedule,
     "run": make_run,
+    "alert_rule": make_alert_rule,
+    "alert_event": make_alert_event,
 }
 # kind -> world -> pk of a tenant-A object outside the restricted user's restriction
-OUTSIDE = {"call": lambda world: world.calls["out_number"].pk, "sensor": lambda world: world.sensors["a2"].pk}
+OUTSIDE = {
+    "call": lambda world: world.calls["out_number"].pk,
+    "sensor": lambda world: world.sensors["a2"].pk,
+    "alert_event": lambda world: make_alert_event(world, "a", call="out_number"),
+    "active_call": lambda world: active_ref(world, "out_number"),
+}
 
 REST_CASES = {
     "api-root": RestCase(flag=None, note="the list of endpoints"),
@@ -216,6 +291,15 @@ REST_CASES = {
     "user-enrollment-code": RestCase(flag="admin", method="post", obj="user"),
     "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
     "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
+    "active-call-list": RestCase(flag="can_activecalls", seen=active_seen_response),
+    "active-call-detail": RestCase(flag="can_activecalls", obj="active_call"),
+    "active-call-pause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
+    "active-call-unpause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
+    "share-list": RestCase(flag="can_cdr"),
+    "share-detail": RestCase(flag="can_cdr", obj="share"),
+    "share-opens": RestCase(flag="can_cdr", obj="share"),
+    "share-revoke": RestCase(flag="can_cdr", method="post", obj="share"),
+    "branding-detail": RestCase(flag="admin"),
     "report-list": RestCase(flag="can_cdr"),
     "report-detail": RestCase(flag="can_cdr", obj="report"),
     "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
@@ -226,6 +310,10 @@ REST_CASES = {
     "report-run-list": RestCase(flag="can_reports_show_sent"),
     "report-run-detail": RestCase(flag="can_reports_show_sent", obj="run"),
     "report-run-download": RestCase(flag="can_reports_show_sent", obj="run", query={"format": "png"}),
+    "alert-rule-list": RestCase(flag="can_alerts_edit"),
+    "alert-rule-detail": RestCase(flag="can_alerts_edit", obj="alert_rule"),
+    "alert-event-list": RestCase(flag="can_alerts_show_sent", data=alert_events_made, seen=event_subjects),
+    "alert-event-detail": RestCase(flag="can_alerts_show_sent", obj="alert_event"),
 }
 
 
@@ -268,6 +356,14 @@ API_TASK_CASES = {
     "getPCAP": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "listActiveCalls": LegacyCase(
+        params=lambda world, pk=None: {"callId": world.calls["inside"].callid} if pk else {}, seen=active_seen
+    ),
+    "handleActiveCall": LegacyCase(
+        params=lambda world, pk=None: {"sensorId": 1, "command": "pausecall", "callRef": pk or active_ref(world, "a")},
+        obj="active_call",
+    ),
+    "getShareURL": LegacyCase(params=call_param(), obj="call"),
     "reportSummary": LegacyCase(params=lambda world, pk=None: report_params(world, pk), obj="report"),
 }
 
@@ -310,6 +406,13 @@ REST_WRITE_CASES = {
     ("sensor-detail", "put"): RestCase(flag="admin", obj="sensor", data=lambda world: SENSOR_BODY),
     ("sensor-detail", "patch"): RestCase(flag="admin", obj="sensor", data=lambda world: {"name": "renamed"}),
     ("sensor-detail", "delete"): RestCase(flag="admin", obj="sensor"),
+    ("share-list", "post"): RestCase(
+        flag="can_cdr_share_voipmonitor_org",
+        data=lambda world: {"cdr_id": world.calls["inside"].pk, "valid_days": 3},
+        foreign=lambda world: {"cdr_id": world.calls["foreign"].pk},
+    ),
+    ("branding-detail", "put"): RestCase(flag="admin", data=lambda world: {"product_name": "ACME Voice"}),
+    ("branding-detail", "patch"): RestCase(flag="admin", data=lambda world: {"primary_colour": "#aa3300"}),
     ("report-list", "post"): RestCase(flag="can_reports_edit", data=lambda world: REPORT_BODY),
     ("report-detail", "put"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: REPORT_BODY),
     ("report-detail", "patch"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: {"top_n": 5}),
@@ -332,4 +435,12 @@ REST_WRITE_CASES = {
         foreign=lambda world: {"recipient_users": [make_user_b(world).pk]},
     ),
     ("report-schedule-detail", "delete"): RestCase(flag="can_reports_edit", obj="schedule"),
+    ("alert-rule-list", "post"): RestCase(flag="can_alerts_edit", data=lambda world: ALERT_RULE_BODY),
+    ("alert-rule-detail", "put"): RestCase(
+        flag="can_alerts_edit", obj="alert_rule", data=lambda world: ALERT_RULE_BODY
+    ),
+    ("alert-rule-detail", "patch"): RestCase(
+        flag="can_alerts_edit", obj="alert_rule", data=lambda world: {"threshold": 4}
+    ),
+    ("alert-rule-detail", "delete"): RestCase(flag="can_alerts_edit", obj="alert_rule"),
 }

@@ -1,0 +1,160 @@
+"""Every read of the alerts app. Each starts from `Model.objects.visible_to(actor)`.
+
+Rules are evaluated tenant-wide (the tenant's system actor): the calls of one window are those that
+ended in it (`callend` in [start, end)), found through the tenant / calldate index with calls longer
+than `LONGEST` left out, the same bound as the peak-concurrency sweep of the call app.
+"""
+
+import datetime as dt
+from contextvars import ContextVar
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from apps.cdr.models import Cdr
+from apps.cdr.selectors import cdr_search
+from apps.core.actor import Actor
+from apps.core.exceptions import NotFound
+from apps.sensors.selectors import sensor_list
+from apps.tenants.selectors import tenant_get_by_slug, tenant_list
+
+from .models import AlertAttempt, AlertEvent, AlertEventCall, AlertRule
+
+LONGEST = dt.timedelta(days=1)
+# Within a round, the ids of the tenant's calls that any of its rules can see (found once, by the tenant /
+# start-time index); each rule then reads only those rows by primary key instead of scanning a day again.
+round_candidates = ContextVar("round_candidates", default=None)
+
+
+def round_candidate_ids(*, actor, end, span):
+    """Calls in progress at some point of [end - span, end): a superset of every rule's window calls."""
+    start = end - span
+    calls = Cdr.objects.visible_to(actor).filter(calldate__gte=start - LONGEST, calldate__lt=end, callend__gt=start)
+    return list(calls.values_list("pk", flat=True))
+
+
+def alert_rule_list(*, actor):
+    actor.require("can_alerts_edit")
+    return AlertRule.objects.visible_to(actor)
+
+
+def alert_rule_get(*, actor, rule_id):
+    try:
+        return alert_rule_list(actor=actor).get(pk=int(rule_id))
+    except (AlertRule.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Alert rule %(id)s not found.") % {"id": rule_id}) from None
+
+
+def alert_event_list(*, actor):
+    """Events of the tenant; a sensor- or number-restricted user sees only events about calls they may see."""
+    actor.require("can_alerts_show_sent")
+    events = AlertEvent.objects.visible_to(actor).select_related("rule")
+    if actor.sensor_ids is None and not actor.restrictions:
+        return events
+    seen = AlertEventCall.objects.visible_to(actor).filter(
+        event=OuterRef("pk"), cdr__in=Cdr.objects.visible_to(actor).values("pk")
+    )
+    return events.filter(Exists(seen))
+
+
+def alert_event_get(*, actor, event_id):
+    try:
+        return alert_event_list(actor=actor).get(pk=int(event_id))
+    except (AlertEvent.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Alert event %(id)s not found.") % {"id": event_id}) from None
+
+
+def alert_event_visible_calls(*, actor, event):
+    """The event's call ids the actor may see (all of them for an unrestricted user)."""
+    if actor.sensor_ids is None and not actor.restrictions:
+        return list(event.call_ids)
+    return sorted(Cdr.objects.visible_to(actor).filter(pk__in=event.call_ids).values_list("pk", flat=True))
+
+
+def alert_event_attempts(*, actor, event):
+    return list(AlertAttempt.objects.visible_to(actor).filter(event_id=event.pk))
+
+
+def tenants_for_round(*, slug=None):
+    if slug:
+        return [tenant_get_by_slug(slug=slug)]
+    return list(tenant_list(actor=Actor(tenant_id=None, is_superuser=True)).order_by("pk"))
+
+
+def rules_enabled(*, actor):
+    return list(AlertRule.objects.visible_to(actor).filter(enabled=True).order_by("pk"))
+
+
+def rule_calls(*, actor, rule, with_filters=True, with_sensors=True):
+    """The tenant's calls under the rule's filters and sensors (no window yet)."""
+    calls = cdr_search(actor=actor, filters={k: str(v) for k, v in rule.filters.items()}) if with_filters else None
+    if calls is None:
+        calls = Cdr.objects.visible_to(actor)
+    if with_sensors and rule.sensors:
+        calls = calls.filter(id_sensor__in=rule.sensors)
+    return scoped_to_round(calls)
+
+
+def scoped_to_round(calls):
+    candidates = round_candidates.get()
+    return calls if candidates is None else calls.filter(pk__in=candidates)
+
+
+def ended_in(calls, start, end):
+    return calls.filter(calldate__gte=start - LONGEST, calldate__lt=end, callend__gte=start, callend__lt=end)
+
+
+def overlapping(calls, start, end):
+    return calls.filter(calldate__gte=start - LONGEST, calldate__lt=end, callend__gt=start)
+
+
+def window_count(queryset):
+    return queryset.count()
+
+
+def window_ids(queryset, cap):
+    return list(queryset.order_by("calldate", "id").values_list("pk", flat=True)[:cap])
+
+
+def window_rows(queryset, *fields):
+    return list(queryset.values_list(*fields))
+
+
+def sensor_numbers(*, actor, rule):
+    return rule.sensors or list(sensor_list(actor=actor).values_list("id_sensor", flat=True))
+
+
+def sensor_active(*, actor, number, start, end):
+    """Any call from the sensor that started or ended in [start, end)."""
+    calls = scoped_to_round(Cdr.objects.visible_to(actor))
+    calls = calls.filter(id_sensor=number, calldate__gte=start - LONGEST, calldate__lt=end)
+    return calls.filter(Q(calldate__gte=start) | Q(callend__gte=start, callend__lt=end)).exists()
+
+
+def last_event(*, actor, rule, subject, states=None):
+    events = AlertEvent.objects.visible_to(actor).filter(rule_id=rule.pk, subject=subject)
+    if states:
+        events = events.filter(state__in=states)
+    return events.order_by("-window_end", "-id").first()
+
+
+def alerted_since(*, actor, rule, subject, since):
+    return (
+        AlertEvent.objects.visible_to(actor)
+        .filter(rule_id=rule.pk, subject=subject, state=AlertEvent.ALERT, window_end__gt=since)
+        .exists()
+    )
+
+
+def event_for_delivery(*, actor, event_id):
+    return AlertEvent.objects.visible_to(actor).select_related("rule").filter(pk=event_id).first()
+
+
+def delivered_actions(*, actor, event):
+    return set(
+        AlertAttempt.objects.visible_to(actor).filter(event_id=event.pk, ok=True).values_list("action_index", flat=True)
+    )
+
+
+def tenant_by_id(*, tenant_id):
+    return tenant_list(actor=Actor(tenant_id=None, is_superuser=True)).get(pk=tenant_id)

@@ -1,0 +1,76 @@
+"""Expected firing recomputed in plain Python over the call rows, independently of apps/alerts."""
+
+import datetime as dt
+
+from apps.cdr.models import Cdr
+
+UTC = dt.UTC
+
+
+def at(text):
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def rows(tenant):
+    return list(Cdr.objects.filter(tenant=tenant).values())
+
+
+def bad(kind, params, r):
+    """Does this call row meet the kind's condition (docs/alerts.md, re-read by hand)?"""
+    value = params.get("value")
+    answered = r["connect_duration"] is not None
+    a, b = r["a_received"] or 0, r["b_received"] or 0
+    code = r["lastSIPresponseNum"]
+    if kind == "mos":
+        return r["mos_min_mult10"] is not None and r["mos_min_mult10"] / 10 < value
+    if kind == "loss":
+        return (r["packet_loss_perc_mult1000"] or 0) / 1000 > value
+    if kind == "jitter":
+        return (r["jitter_mult10"] or 0) / 10 > value
+    if kind == "delay":
+        return (r["delay_avg_mult100"] or 0) / 100 > value
+    if kind == "pdd":
+        return r["progress_time"] is not None and r["progress_time"] > value
+    if kind == "one_way":
+        return answered and ((a > 0) != (b > 0))
+    if kind == "missing_rtp":
+        return answered and a == 0 and b == 0
+    if kind == "sip_response":
+        wanted = params.get("codes", [])
+        if not wanted:
+            return True
+        for c in wanted:
+            c = c.lower()
+            if c == "0" and (code is None or code < 100):
+                return True
+            if c.endswith("xx") and code is not None and code // 100 == int(c[0]):
+                return True
+            if c.isdigit() and len(c) == 3 and code == int(c):
+                return True
+        return False
+    if kind == "destination":
+        return not any(r["called"].startswith(p) for p in params["allow"])
+    raise ValueError(kind)
+
+
+def ended_in(r, start, end):
+    return start <= r["callend"] < end
+
+
+def active_at(r, instant):
+    return r["calldate"] <= instant < r["callend"]
+
+
+def peak_by_sampling(calls, start, end):
+    """The most calls in progress at any call's start (or the window's start) inside [start, end)."""
+    instants = [start] + [r["calldate"] for r in calls if start <= r["calldate"] < end]
+    return max((sum(active_at(r, t) for r in calls) for t in instants), default=0)
+
+
+def mean_concurrency_by_seconds(calls, start, end):
+    seconds = int((end - start).total_seconds())
+    busy = 0
+    for s in range(seconds):
+        t = start + dt.timedelta(seconds=s, milliseconds=500)
+        busy += sum(active_at(r, t) for r in calls)
+    return busy / seconds
