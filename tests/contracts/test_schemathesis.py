@@ -61,6 +61,7 @@ CONTENT_NOT_IN_SCHEMA = {
     "PATCH /api/v1/branding/",
     "PUT /api/v1/tenants/{id}/",  # api_disable_authorization needs the tenant's API user (a cross-field rule)
     "PATCH /api/v1/tenants/{id}/",
+    "GET /api/v1/reports/{id}/render/",  # from must precede to, and the span stay within the tenant's limit
 }
 # Valid requests may meet an object in a state that refuses them: the named "not available" outcomes
 # (an export not ready or expired, a call without media), and a clash with an existing name (409).
