@@ -13,6 +13,8 @@ APP_API_URLS = (
     "apps.sensors.api.urls",
     "apps.media.api.urls",
     "apps.live.api.urls",
+    "apps.sharing.api.urls",
+    "apps.branding.api.urls",
     "apps.reports.api.urls",
     "apps.alerts.api.urls",
 )

@@ -24,6 +24,11 @@ def tenant_for_host(*, host):
     return entry.tenant if entry else None
 
 
+def tenant_hosts():
+    """(host, tenant id) of every host a tenant owns (the branding app caches them for page branding)."""
+    return TenantHost.objects.values_list("host", "tenant_id")
+
+
 def tenant_api_user_for_host(*, host):
     """The API user that requests without credentials act as on `host`, or None.
 

@@ -143,6 +143,16 @@ def active_seen_response(response):
     return active_seen(response.json())
 
 
+def make_share(world, key):
+    """A share link of tenant A's administrator (key "a") or of tenant B (key "b")."""
+    from apps.sharing.services import share_link_create
+    from apps.users.actor import actor_for_user
+
+    if key == "a":
+        actor, call = actor_for_user(world.admin_a), world.calls["inside"]
+    else:
+        actor, call = actor_for_user(world.extra.setdefault("user_b", make_user_b(world))), world.calls["foreign"]
+    return share_link_create(actor=actor, cdr_id=call.pk)[0].pk
 def make_report(world, key):
     from apps.reports.models import ReportDefinition
 
@@ -235,6 +245,7 @@ OBJECT_MAKERS = {
     "capture": make_capture,
     "export": make_export,
     "active_call": active_ref,
+    "share": make_share,
     "report": make_report,
     "schedule": make_schedule,
     "run": make_run,
@@ -284,6 +295,11 @@ REST_CASES = {
     "active-call-detail": RestCase(flag="can_activecalls", obj="active_call"),
     "active-call-pause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
     "active-call-unpause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
+    "share-list": RestCase(flag="can_cdr"),
+    "share-detail": RestCase(flag="can_cdr", obj="share"),
+    "share-opens": RestCase(flag="can_cdr", obj="share"),
+    "share-revoke": RestCase(flag="can_cdr", method="post", obj="share"),
+    "branding-detail": RestCase(flag="admin"),
     "report-list": RestCase(flag="can_cdr"),
     "report-detail": RestCase(flag="can_cdr", obj="report"),
     "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
@@ -347,6 +363,7 @@ API_TASK_CASES = {
         params=lambda world, pk=None: {"sensorId": 1, "command": "pausecall", "callRef": pk or active_ref(world, "a")},
         obj="active_call",
     ),
+    "getShareURL": LegacyCase(params=call_param(), obj="call"),
     "reportSummary": LegacyCase(params=lambda world, pk=None: report_params(world, pk), obj="report"),
 }
 
@@ -389,6 +406,13 @@ REST_WRITE_CASES = {
     ("sensor-detail", "put"): RestCase(flag="admin", obj="sensor", data=lambda world: SENSOR_BODY),
     ("sensor-detail", "patch"): RestCase(flag="admin", obj="sensor", data=lambda world: {"name": "renamed"}),
     ("sensor-detail", "delete"): RestCase(flag="admin", obj="sensor"),
+    ("share-list", "post"): RestCase(
+        flag="can_cdr_share_voipmonitor_org",
+        data=lambda world: {"cdr_id": world.calls["inside"].pk, "valid_days": 3},
+        foreign=lambda world: {"cdr_id": world.calls["foreign"].pk},
+    ),
+    ("branding-detail", "put"): RestCase(flag="admin", data=lambda world: {"product_name": "ACME Voice"}),
+    ("branding-detail", "patch"): RestCase(flag="admin", data=lambda world: {"primary_colour": "#aa3300"}),
     ("report-list", "post"): RestCase(flag="can_reports_edit", data=lambda world: REPORT_BODY),
     ("report-detail", "put"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: REPORT_BODY),
     ("report-detail", "patch"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: {"top_n": 5}),

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.demo",
     "apps.live",
+    "apps.branding",
+    "apps.sharing",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.branding.middleware.BrandHostMiddleware",  # a share host names its tenant before anything else
     "django.middleware.security.SecurityMiddleware",
     "apps.core.security.ContentSecurityPolicyMiddleware",
     "apps.legacy.middleware.ScriptPrefixMiddleware",
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.navigation.navigation",
+                "apps.branding.context.brand",
             ],
         },
     },
@@ -305,6 +309,12 @@ else:
 # Platform brand, the default for tenants without their own (apps/branding overrides it per tenant).
 VOIPMON_BRAND_NAME = env("VOIPMON_BRAND_NAME", "voipmon")
 VOIPMON_BRAND_MAIL_FOOTER = env("VOIPMON_BRAND_MAIL_FOOTER", "")
+VOIPMON_BRAND_COLOUR = env("VOIPMON_BRAND_COLOUR", "")
+VOIPMON_BRAND_SUPPORT = env("VOIPMON_BRAND_SUPPORT", "")
+VOIPMON_BRAND_IMAGE_MAX_BYTES = int(env("VOIPMON_BRAND_IMAGE_MAX_BYTES", str(256 * 1024)))
+# Share links (apps/sharing, docs/sharing.md): wrong passwords per link and address before a pause
+VOIPMON_SHARE_PASSWORD_ATTEMPTS = int(env("VOIPMON_SHARE_PASSWORD_ATTEMPTS", "5"))
+VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS = int(env("VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS", "900"))
 
 # Reports (docs/reports.md). Summaries are kept as calls are stored; turning this off is for benchmarks only
 # (rebuild afterwards with `manage.py summaries_rebuild`).
