@@ -322,8 +322,6 @@ VOIPMON_SUMMARY_MAINTENANCE = env_bool("VOIPMON_SUMMARY_MAINTENANCE", True)
 VOIPMON_REPORTS_RETRY_SECONDS = int(env("VOIPMON_REPORTS_RETRY_SECONDS", "60"))  # first retry; doubles each time
 VOIPMON_REPORTS_MAX_RETRIES = int(env("VOIPMON_REPORTS_MAX_RETRIES", "6"))
 VOIPMON_REPORTS_LEASE_SECONDS = int(env("VOIPMON_REPORTS_LEASE_SECONDS", "600"))  # a dead worker's run is free after
-# An unacknowledged task (its worker died) is handed to another worker after this many seconds (Redis broker).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("VOIPMON_CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "reports-runs-purge": {"task": "reports.runs_purge", "schedule": 3600.0},
