@@ -187,7 +187,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES",
+        "ReportRunStatusEnum": "apps.reports.models.ReportRun.STATUSES",
+    },
     "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }
 
