@@ -52,12 +52,27 @@ def free_port():
 def start_server(database_url, *, workers=2):
     """gunicorn on loopback with the embedded settings pointed at the benchmark database."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "false",
-           "DJANGO_SETTINGS_MODULE": "voipmon.settings.local"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "voipmon.settings.local",
+    }
     gunicorn = Path(sys.executable).parent / "gunicorn"
     proc = subprocess.Popen(
-        [str(gunicorn), "voipmon.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level",
-         "warning"], cwd=REPO, env=env)
+        [
+            str(gunicorn),
+            "voipmon.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:

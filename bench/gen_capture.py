@@ -25,13 +25,17 @@ def _frame(src, dst, sport, dport, payload):
 def _sip(first, call_id, cseq, a, b, sdp_ip=None, port=None):
     body = b""
     if sdp_ip:
-        body = (f"v=0\r\no=- 1 1 IN IP4 {sdp_ip}\r\ns=-\r\nc=IN IP4 {sdp_ip}\r\nt=0 0\r\n"
-                f"m=audio {port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
-                "a=ptime:20\r\n").encode()
-    head = (f"{first}\r\nVia: SIP/2.0/UDP {a};branch=z9hG4bK{call_id}{cseq}\r\n"
-            f"From: <sip:1{call_id}@{a}>;tag=a{call_id}\r\n"
-            f"To: <sip:2{call_id}@{b}>;tag=b{call_id}\r\nCall-ID: bench-{call_id}@{a}\r\nCSeq: {cseq}\r\n"
-            f"User-Agent: bench\r\nContent-Type: application/sdp\r\nContent-Length: {len(body)}\r\n\r\n")
+        body = (
+            f"v=0\r\no=- 1 1 IN IP4 {sdp_ip}\r\ns=-\r\nc=IN IP4 {sdp_ip}\r\nt=0 0\r\n"
+            f"m=audio {port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+            "a=ptime:20\r\n"
+        ).encode()
+    head = (
+        f"{first}\r\nVia: SIP/2.0/UDP {a};branch=z9hG4bK{call_id}{cseq}\r\n"
+        f"From: <sip:1{call_id}@{a}>;tag=a{call_id}\r\n"
+        f"To: <sip:2{call_id}@{b}>;tag=b{call_id}\r\nCall-ID: bench-{call_id}@{a}\r\nCSeq: {cseq}\r\n"
+        f"User-Agent: bench\r\nContent-Type: application/sdp\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -62,8 +66,12 @@ def _call_events(i, t0, seconds, rng):
         (end, _frame(a, b, 5060, 5060, _sip(f"BYE sip:2{i}@{bt} SIP/2.0", i, "2 BYE", at, bt))),
         (end + 0.02, _frame(b, a, 5060, 5060, _sip("SIP/2.0 200 OK", i, "2 BYE", at, bt))),
     ]
-    return [setup, _rtp(a, b, pa, pb, 1000 + i, t0 + 1.05, n, random.Random(rng.random())),
-            _rtp(b, a, pb, pa, 900000 + i, t0 + 1.06, n, random.Random(rng.random())), teardown]
+    return [
+        setup,
+        _rtp(a, b, pa, pb, 1000 + i, t0 + 1.05, n, random.Random(rng.random())),
+        _rtp(b, a, pb, pa, 900000 + i, t0 + 1.06, n, random.Random(rng.random())),
+        teardown,
+    ]
 
 
 def gen_capture(path, calls=200, seconds=60.0, seed=1):

@@ -109,8 +109,10 @@ def main():
     assert expected > 0, "the filters select no call: nothing is measured"
 
     print(f"\ncalls in tenant: {total:,}; window {start} .. {end} (UTC); filters: {json.dumps(legacy)}")
-    print(f"LISTING rows: {seen['listing'][0]} of total {seen['listing'][1]} (plain SQL: {len(seen['sql_rows'])} rows,"
-          f" count {seen['sql_count'][0][0]}); suppress_results total: {seen['count'][1]}")
+    print(
+        f"LISTING rows: {seen['listing'][0]} of total {seen['listing'][1]} (plain SQL: {len(seen['sql_rows'])} rows,"
+        f" count {seen['sql_count'][0][0]}); suppress_results total: {seen['count'][1]}"
+    )
     print(f"{'':34}{'median ms':>11}{'p95 ms':>9}{'ratio':>8}")
     for label, ours, theirs, target in (
         ("LISTING (page of 100)", http_rows, sql_rows, 100),

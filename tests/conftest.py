@@ -128,7 +128,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 )
 
 
-
 @pytest.fixture
 def smtp_inbox(settings):
     """A real SMTP server for the test; Django's SMTP backend is pointed at it. Yields its Inbox."""

@@ -22,8 +22,11 @@ from .tcpreasm import TcpStreams, looks_like_sip
 HEURISTIC_MIN = 4
 MAX_CANDIDATES = 20000
 DTMF_DIGITS = "0123456789*#ABCD"
-FAST_L3 = {netparse.LINK_ETHERNET: (14, 12, b"\x08\x00"), netparse.LINK_SLL: (16, 14, b"\x08\x00"),
-           netparse.LINK_SLL2: (20, 0, b"\x08\x00")}
+FAST_L3 = {
+    netparse.LINK_ETHERNET: (14, 12, b"\x08\x00"),
+    netparse.LINK_SLL: (16, 14, b"\x08\x00"),
+    netparse.LINK_SLL2: (20, 0, b"\x08\x00"),
+}
 
 
 class CaptureError(Exception):
@@ -61,8 +64,15 @@ class Analyzer:
         self.tcp = TcpStreams()
         self.rtcp = RtcpBook()
         self.used_names = set()
-        self.stats = {"packets": 0, "bytes": 0, "sip_messages": 0, "calls": 0, "orphan_streams": 0,
-                      "errors": 0, "truncated": False}
+        self.stats = {
+            "packets": 0,
+            "bytes": 0,
+            "sip_messages": 0,
+            "calls": 0,
+            "orphan_streams": 0,
+            "errors": 0,
+            "truncated": False,
+        }
 
     # ------------------------------------------------------------------ main loop
     def run(self, progress=None):
@@ -82,14 +92,19 @@ class Analyzer:
             fast = FAST_L3.get(lt)
             if fast is not None:
                 off, eo, etype = fast
-                if data[eo:eo + 2] == etype and len(data) >= off + 40 and data[off] == 0x45 \
-                        and data[off + 9] == 17 and not (data[off + 6] & 0x3F or data[off + 7]):
-                    flow = flows.get(data[off + 12:off + 24])
+                if (
+                    data[eo : eo + 2] == etype
+                    and len(data) >= off + 40
+                    and data[off] == 0x45
+                    and data[off + 9] == 17
+                    and not (data[off + 6] & 0x3F or data[off + 7])
+                ):
+                    flow = flows.get(data[off + 12 : off + 24])
                     if flow is not None and data[off + 28] >> 6 == 2 and not 72 <= data[off + 29] & 0x7F <= 76:
                         if flow.event_pts and data[off + 29] & 0x7F in flow.event_pts:
-                            self._dtmf(ts, flow, data[off + 28:])
+                            self._dtmf(ts, flow, data[off + 28 :])
                         flow.arr.append(ts)
-                        flow.hdr += data[off + 28:off + 40]
+                        flow.hdr += data[off + 28 : off + 40]
                         if flow.writer:
                             rec = rawhdr + data if rawhdr is not None else None
                             for w in flow.writer:
@@ -217,8 +232,15 @@ class Analyzer:
             return
         flow.dtmf_seen.add(rtp_ts)
         for call, _side in flow.call:
-            call.dtmf.append({"time": round(ts - call.first_ts, 3), "digit": DTMF_DIGITS[payload[0]],
-                              "saddr": flow.saddr, "daddr": flow.daddr, "type": "rfc2833"})
+            call.dtmf.append(
+                {
+                    "time": round(ts - call.first_ts, 3),
+                    "digit": DTMF_DIGITS[payload[0]],
+                    "saddr": flow.saddr,
+                    "daddr": flow.daddr,
+                    "type": "rfc2833",
+                }
+            )
 
     # ------------------------------------------------------------------ SIP
     def _sip(self, ts, raw, d, frames, proto):
@@ -238,13 +260,24 @@ class Analyzer:
             self.calls[cid] = call
             self.call_list.append(call)
             if self.out_dir is not None:
-                call.pcap = CallPcap(self.out_dir, cid, self.used_names, self.source.linktype,
-                                     self.source.global_header)
-        media, by_caller = call.on_message(ts, msg, d.src, d.sport, d.dst, d.dport, self.custom_headers,
-                                           self.match_header, d.dscp)
-        call.sip_messages.append({"time": ts, "src": ip_text(d.src), "sport": d.sport, "dst": ip_text(d.dst),
-                                  "dport": d.dport, "protocol": proto, "first_line": msg.first_line,
-                                  "text": raw.decode("utf-8", "replace")})
+                call.pcap = CallPcap(
+                    self.out_dir, cid, self.used_names, self.source.linktype, self.source.global_header
+                )
+        media, by_caller = call.on_message(
+            ts, msg, d.src, d.sport, d.dst, d.dport, self.custom_headers, self.match_header, d.dscp
+        )
+        call.sip_messages.append(
+            {
+                "time": ts,
+                "src": ip_text(d.src),
+                "sport": d.sport,
+                "dst": ip_text(d.dst),
+                "dport": d.dport,
+                "protocol": proto,
+                "first_line": msg.first_line,
+                "text": raw.decode("utf-8", "replace"),
+            }
+        )
         if call.pcap is not None:
             for fts, fdata, frh in frames:
                 call.pcap.add_sip(call.pcap.record(fts, fdata, frh))
@@ -257,8 +290,15 @@ class Analyzer:
         for line in msg.body.decode("utf-8", "replace").splitlines():
             name, _, value = line.partition("=")
             if name.strip().lower() == "signal" and value.strip():
-                call.dtmf.append({"time": round(ts - call.first_ts, 3), "digit": value.strip()[:1],
-                                  "saddr": ip_text(d.src), "daddr": ip_text(d.dst), "type": "sip_info"})
+                call.dtmf.append(
+                    {
+                        "time": round(ts - call.first_ts, 3),
+                        "digit": value.strip()[:1],
+                        "saddr": ip_text(d.src),
+                        "daddr": ip_text(d.dst),
+                        "type": "sip_info",
+                    }
+                )
 
     def _register_media(self, call, media, by_caller):
         if not media.port or not media.addr or media.addr in ("0.0.0.0", "::"):

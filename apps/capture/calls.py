@@ -131,8 +131,11 @@ class CallState:
             if 200 <= code < 300 and self.t2xx is None:
                 self.t2xx = ts
                 self.answered = True
-            if code > 100 and not (self.answered and code >= 300) and (self.last_code is None or code >= 200
-                                                                      or self.last_code < 200):
+            if (
+                code > 100
+                and not (self.answered and code >= 300)
+                and (self.last_code is None or code >= 200 or self.last_code < 200)
+            ):
                 if not (self.answered and self.last_code and 200 <= self.last_code < 300):
                     self.last_code, self.last_text = code, msg.reason
         elif cseq_method == "BYE" and 200 <= code < 300 and self.bye_ts is not None:

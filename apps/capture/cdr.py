@@ -51,14 +51,29 @@ def stream_rows(call):
                 continue
             pt = st.payload_pt
             code = flow.media.codec_of(pt) if flow.media is not None and pt is not None else pt
-            rows.append({"saddr": flow.saddr, "sport": flow.sport, "daddr": flow.daddr, "dport": flow.dport,
-                         "ssrc": st.ssrc, "payload": code, "codec": codec_name(code), "received": st.received,
-                         "lost": st.lost, "maxjitter_mult10": int(st.jitter_max * 10),
-                         "avgjitter_mult10": metrics.ceil_mult(st.avg_jitter, 10),
-                         "firsttime": round(st.first_arrival - call.first_ts, 3),
-                         "duration": round(st.last_arrival - st.first_arrival, 3), "side": side,
-                         "is_main": False, "srtp": flow.srtp, "_stats": st, "_dscp": flow.dscp,
-                         "ptime": st.ptime_ms() or (flow.media.ptime if flow.media is not None else None) or 20})
+            rows.append(
+                {
+                    "saddr": flow.saddr,
+                    "sport": flow.sport,
+                    "daddr": flow.daddr,
+                    "dport": flow.dport,
+                    "ssrc": st.ssrc,
+                    "payload": code,
+                    "codec": codec_name(code),
+                    "received": st.received,
+                    "lost": st.lost,
+                    "maxjitter_mult10": int(st.jitter_max * 10),
+                    "avgjitter_mult10": metrics.ceil_mult(st.avg_jitter, 10),
+                    "firsttime": round(st.first_arrival - call.first_ts, 3),
+                    "duration": round(st.last_arrival - st.first_arrival, 3),
+                    "side": side,
+                    "is_main": False,
+                    "srtp": flow.srtp,
+                    "_stats": st,
+                    "_dscp": flow.dscp,
+                    "ptime": st.ptime_ms() or (flow.media.ptime if flow.media is not None else None) or 20,
+                }
+            )
     for side in ("caller", "callee"):
         mine = [r for r in rows if r["side"] == side]
         if mine:
@@ -68,12 +83,33 @@ def stream_rows(call):
 
 def side_fields(prefix, row, call, rtcp):
     f = {}
-    names = ["payload", "saddr", "index", "rtp_ptime", "received", "lost", "reordered", "packet_loss_perc_mult1000",
-             "avgjitter_mult10", "maxjitter", "delay_sum", "delay_cnt", "delay_avg_mult100", "mos_xr_mult10"]
+    names = [
+        "payload",
+        "saddr",
+        "index",
+        "rtp_ptime",
+        "received",
+        "lost",
+        "reordered",
+        "packet_loss_perc_mult1000",
+        "avgjitter_mult10",
+        "maxjitter",
+        "delay_sum",
+        "delay_cnt",
+        "delay_avg_mult100",
+        "mos_xr_mult10",
+    ]
     names += [f"sl{i}" for i in range(1, 11)] + [f"d{e}" for e in metrics.DELAY_EDGES]
     names += [f"mos_{k}_mult10" for k, _ in MOS_KEYS] + [f"mos_{k}_min_mult10" for k, _ in MOS_KEYS]
-    names += ["rtcp_loss", "rtcp_maxfr", "rtcp_avgfr_mult10", "rtcp_maxjitter", "rtcp_avgjitter_mult10",
-              "rtcp_avgrtd_mult10", "rtcp_maxrtd_mult10"]
+    names += [
+        "rtcp_loss",
+        "rtcp_maxfr",
+        "rtcp_avgfr_mult10",
+        "rtcp_maxjitter",
+        "rtcp_avgjitter_mult10",
+        "rtcp_avgrtd_mult10",
+        "rtcp_maxrtd_mult10",
+    ]
     if row is None:
         return {f"{prefix}_{n}": None for n in names}
     st = row["_stats"]
@@ -118,22 +154,38 @@ def call_data_build(call, rtcp):
     first = call.first_ts
     reasons = call.reasons
     f = {
-        "calldate": utc(first), "callend": utc(last), "duration": secs(last, first),
-        "connect_duration": secs(last, call.t2xx), "progress_time": secs(call.t18x or call.t2xx, first),
+        "calldate": utc(first),
+        "callend": utc(last),
+        "duration": secs(last, first),
+        "connect_duration": secs(last, call.t2xx),
+        "progress_time": secs(call.t18x or call.t2xx, first),
         "ringing_time": secs(call.tfinal, call.t18x),
-        "first_rtp_time": secs(first_rtp, first), "post_bye_delay": secs(last, call.bye_ts),
-        "response_time_100": _ms(call.t100_rel), "response_time_xxx": _ms(call.txxx_rel),
-        "caller": call.caller, "caller_domain": call.caller_domain, "callername": call.callername,
-        "called": call.called, "called_domain": call.called_domain, "sipcallerip": call.caller_ip,
-        "sipcalledip": call.called_ip, "sipcallerport": call.caller_port, "sipcalledport": call.called_port,
-        "a_ua": call.a_ua, "b_ua": call.b_ua, "callid": call.call_id, "match_header": call.match_value,
+        "first_rtp_time": secs(first_rtp, first),
+        "post_bye_delay": secs(last, call.bye_ts),
+        "response_time_100": _ms(call.t100_rel),
+        "response_time_xxx": _ms(call.txxx_rel),
+        "caller": call.caller,
+        "caller_domain": call.caller_domain,
+        "callername": call.callername,
+        "called": call.called,
+        "called_domain": call.called_domain,
+        "sipcallerip": call.caller_ip,
+        "sipcalledip": call.called_ip,
+        "sipcallerport": call.caller_port,
+        "sipcalledport": call.called_port,
+        "a_ua": call.a_ua,
+        "b_ua": call.b_ua,
+        "callid": call.call_id,
+        "match_header": call.match_value,
         "lastSIPresponseNum": call.last_response[0],
         "lastSIPresponse": _last_response_text(call),
-        "reason_sip_cause": reasons.get("SIP", (None, None))[0], "reason_sip_text": reasons.get("SIP", (None, None))[1],
+        "reason_sip_cause": reasons.get("SIP", (None, None))[0],
+        "reason_sip_text": reasons.get("SIP", (None, None))[1],
         "reason_q850_cause": reasons.get("Q.850", (None, None))[0],
         "reason_q850_text": reasons.get("Q.850", (None, None))[1],
         "whohanged": None if call.bye_from_caller is None else ("caller" if call.bye_from_caller else "callee"),
-        "bye": call.bye, "max_retransmission_invite": call.max_retransmission_invite,
+        "bye": call.bye,
+        "max_retransmission_invite": call.max_retransmission_invite,
         "vlan": call.vlan,
     }
     mains = {}
@@ -196,11 +248,26 @@ def orphan_stream_dict(flow):
         if st.received == 0:
             continue
         pt = st.payload_pt
-        out.append({"saddr": flow.saddr, "sport": flow.sport, "daddr": flow.daddr, "dport": flow.dport,
-                    "ssrc": st.ssrc, "payload": pt, "codec": codec_name(pt), "received": st.received,
-                    "lost": st.lost, "reordered": st.reordered,
-                    "maxjitter_mult10": int(st.jitter_max * 10),
-                    "avgjitter_mult10": metrics.ceil_mult(st.avg_jitter, 10), "firsttime": st.first_arrival,
-                    "duration": round(st.last_arrival - st.first_arrival, 3), "ptime": st.ptime_ms(),
-                    "side": None, "is_main": False, "srtp": False})
+        out.append(
+            {
+                "saddr": flow.saddr,
+                "sport": flow.sport,
+                "daddr": flow.daddr,
+                "dport": flow.dport,
+                "ssrc": st.ssrc,
+                "payload": pt,
+                "codec": codec_name(pt),
+                "received": st.received,
+                "lost": st.lost,
+                "reordered": st.reordered,
+                "maxjitter_mult10": int(st.jitter_max * 10),
+                "avgjitter_mult10": metrics.ceil_mult(st.avg_jitter, 10),
+                "firsttime": st.first_arrival,
+                "duration": round(st.last_arrival - st.first_arrival, 3),
+                "ptime": st.ptime_ms(),
+                "side": None,
+                "is_main": False,
+                "srtp": False,
+            }
+        )
     return out

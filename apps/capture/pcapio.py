@@ -94,7 +94,7 @@ class PcapSource:
                 nxt = pos + 16 + caplen
                 if nxt > end:
                     break
-                yield sec + frac * res, linktype, buf[pos + 16 : nxt], buf[pos:pos + 16]
+                yield sec + frac * res, linktype, buf[pos + 16 : nxt], buf[pos : pos + 16]
                 pos = nxt
             self.bytes_read = fh.tell() - (end - pos)
             if not chunk:

@@ -86,8 +86,9 @@ class RtcpBook:
         """cdr-model.md RTCP columns for one stream, or all None when no report names it."""
         reports = self.by_ssrc.get(ssrc)
         if not reports:
-            return dict.fromkeys(("loss", "maxfr", "avgfr_mult10", "maxjitter", "avgjitter_mult10",
-                                  "avgrtd_mult10", "maxrtd_mult10"))
+            return dict.fromkeys(
+                ("loss", "maxfr", "avgfr_mult10", "maxjitter", "avgjitter_mult10", "avgrtd_mult10", "maxrtd_mult10")
+            )
         fr = [r[0] for r in reports]
         jit = [r[2] * 1000.0 / clock for r in reports]
         rtts = [r[3] for r in reports if r[3] is not None]

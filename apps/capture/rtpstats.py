@@ -128,8 +128,26 @@ class StreamStats:
 class RtpFlow:
     """One UDP 5-tuple carrying RTP: raw headers are buffered and folded per chunk."""
 
-    __slots__ = ("saddr", "sport", "daddr", "dport", "call", "side", "arr", "hdr", "streams", "media",
-                 "event_pts", "clock_of_pt", "writer", "first_ts", "srtp", "dtmf_seen", "last_rtcp", "dscp")
+    __slots__ = (
+        "saddr",
+        "sport",
+        "daddr",
+        "dport",
+        "call",
+        "side",
+        "arr",
+        "hdr",
+        "streams",
+        "media",
+        "event_pts",
+        "clock_of_pt",
+        "writer",
+        "first_ts",
+        "srtp",
+        "dtmf_seen",
+        "last_rtcp",
+        "dscp",
+    )
 
     def __init__(self, saddr, sport, daddr, dport, call=None, media=None):
         self.saddr, self.sport, self.daddr, self.dport = saddr, sport, daddr, dport

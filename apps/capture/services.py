@@ -266,7 +266,6 @@ def capture_upload_process(*, upload_id):
     return finish["status"]
 
 
-
 def capture_uploads_requeue() -> int:
     """Queue again the uploads whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
     return jobs_requeue(model=CaptureUpload, task=capture_upload_process_task)

@@ -8,13 +8,38 @@ returns None instead of raising, because SIP is recognised by content on any por
 import re
 
 COMPACT = {
-    "i": "call-id", "f": "from", "t": "to", "v": "via", "m": "contact", "l": "content-length",
-    "c": "content-type", "k": "supported", "e": "content-encoding", "s": "subject", "o": "event",
-    "r": "refer-to", "b": "referred-by", "u": "allow-events", "a": "accept-contact", "x": "session-expires",
+    "i": "call-id",
+    "f": "from",
+    "t": "to",
+    "v": "via",
+    "m": "contact",
+    "l": "content-length",
+    "c": "content-type",
+    "k": "supported",
+    "e": "content-encoding",
+    "s": "subject",
+    "o": "event",
+    "r": "refer-to",
+    "b": "referred-by",
+    "u": "allow-events",
+    "a": "accept-contact",
+    "x": "session-expires",
 }
 METHODS = {
-    "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "UPDATE", "INFO", "SUBSCRIBE",
-    "NOTIFY", "REFER", "MESSAGE", "PUBLISH",
+    "INVITE",
+    "ACK",
+    "BYE",
+    "CANCEL",
+    "OPTIONS",
+    "REGISTER",
+    "PRACK",
+    "UPDATE",
+    "INFO",
+    "SUBSCRIBE",
+    "NOTIFY",
+    "REFER",
+    "MESSAGE",
+    "PUBLISH",
 }
 _REQ = re.compile(r"^([A-Z]+) (\S+) SIP/2\.0$")
 _RESP = re.compile(r"^SIP/2\.0 (\d{3})(?: (.*))?$")
@@ -130,7 +155,7 @@ def name_addr(value):
         return "", "", "", None
     m = _URI.search(value)
     if m:
-        uri, display, params = m.group(1), value[: m.start()].strip().strip('"'), value[m.end():]
+        uri, display, params = m.group(1), value[: m.start()].strip().strip('"'), value[m.end() :]
     else:
         uri, _, params = value.partition(";")
         params, display = ";" + params, ""

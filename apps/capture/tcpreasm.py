@@ -12,8 +12,21 @@ MAX_BUFFER = 1 << 20
 MAX_OOO = 64
 _CL = re.compile(rb"\r\n(?:content-length|l)[ \t]*:[ \t]*(\d+)", re.IGNORECASE)
 SIP_STARTS = (
-    b"SIP/2.0 ", b"INVITE ", b"ACK ", b"BYE ", b"CANCEL ", b"OPTIONS ", b"REGISTER ", b"PRACK ",
-    b"UPDATE ", b"INFO ", b"SUBSCRIBE ", b"NOTIFY ", b"REFER ", b"MESSAGE ", b"PUBLISH ",
+    b"SIP/2.0 ",
+    b"INVITE ",
+    b"ACK ",
+    b"BYE ",
+    b"CANCEL ",
+    b"OPTIONS ",
+    b"REGISTER ",
+    b"PRACK ",
+    b"UPDATE ",
+    b"INFO ",
+    b"SUBSCRIBE ",
+    b"NOTIFY ",
+    b"REFER ",
+    b"MESSAGE ",
+    b"PUBLISH ",
 )
 
 

@@ -84,8 +84,11 @@ def sensor_hep_counters_add(*, counts):
             merged = dict(sensor.hep_drops or {})
             for reason, n in drops.items():
                 merged[reason] = merged.get(reason, 0) + n
-            changes = {"hep_packets": models.F("hep_packets") + packets, "hep_bytes": models.F("hep_bytes") + nbytes,
-                       "hep_drops": merged}
+            changes = {
+                "hep_packets": models.F("hep_packets") + packets,
+                "hep_bytes": models.F("hep_bytes") + nbytes,
+                "hep_drops": merged,
+            }
             if last is not None:
                 changes["hep_last_packet_at"] = dt.datetime.fromtimestamp(last, tz=dt.UTC)
             Sensor.objects.filter(pk=pk).update(**changes)

@@ -20,20 +20,68 @@ REFERENCE = CAPTURES / "sniffer-reference"
 SYNTHETIC = CAPTURES / "synthetic"
 SYNTHETIC_CACHE = pathlib.Path(os.environ.get("VOIPMON_CAPTURE_CACHE", REPO / "var" / "fidelity-captures"))
 
-EXACT = ("caller", "called", "sipcallerip", "sipcalledip", "sipcallerport", "sipcalledport", "lastSIPresponseNum",
-         "bye", "whohanged", "a_payload", "b_payload", "payload", "a_received", "b_received", "a_lost", "b_lost",
-         "reason_q850_cause", "reason_sip_cause", "a_saddr", "b_saddr")
+EXACT = (
+    "caller",
+    "called",
+    "sipcallerip",
+    "sipcalledip",
+    "sipcallerport",
+    "sipcalledport",
+    "lastSIPresponseNum",
+    "bye",
+    "whohanged",
+    "a_payload",
+    "b_payload",
+    "payload",
+    "a_received",
+    "b_received",
+    "a_lost",
+    "b_lost",
+    "reason_q850_cause",
+    "reason_sip_cause",
+    "a_saddr",
+    "b_saddr",
+)
 SECONDS = ("duration", "connect_duration", "progress_time", "first_rtp_time", "post_bye_delay")
 MILLIS = ("response_time_100", "response_time_xxx")
-QUALITY_SIDE = (["avgjitter_mult10", "maxjitter", "mos_f1_mult10", "mos_f2_mult10", "mos_adapt_mult10",
-                 "mos_f1_min_mult10", "mos_f2_min_mult10", "mos_adapt_min_mult10", "delay_sum", "delay_cnt",
-                 "delay_avg_mult100", "reordered", "packet_loss_perc_mult1000", "rtp_ptime",
-                 "rtcp_loss", "rtcp_maxfr", "rtcp_avgfr_mult10", "rtcp_maxjitter", "rtcp_avgjitter_mult10",
-                 "rtcp_avgrtd_mult10", "rtcp_maxrtd_mult10"]
-                + [f"sl{i}" for i in range(1, 11)] + [f"d{e}" for e in (50, 70, 90, 120, 150, 200, 300)])
+QUALITY_SIDE = (
+    [
+        "avgjitter_mult10",
+        "maxjitter",
+        "mos_f1_mult10",
+        "mos_f2_mult10",
+        "mos_adapt_mult10",
+        "mos_f1_min_mult10",
+        "mos_f2_min_mult10",
+        "mos_adapt_min_mult10",
+        "delay_sum",
+        "delay_cnt",
+        "delay_avg_mult100",
+        "reordered",
+        "packet_loss_perc_mult1000",
+        "rtp_ptime",
+        "rtcp_loss",
+        "rtcp_maxfr",
+        "rtcp_avgfr_mult10",
+        "rtcp_maxjitter",
+        "rtcp_avgjitter_mult10",
+        "rtcp_avgrtd_mult10",
+        "rtcp_maxrtd_mult10",
+    ]
+    + [f"sl{i}" for i in range(1, 11)]
+    + [f"d{e}" for e in (50, 70, 90, 120, 150, 200, 300)]
+)
 QUALITY = [f"{s}_{n}" for s in "ab" for n in QUALITY_SIDE] + [
-    "jitter_mult10", "packet_loss_perc_mult1000", "lost", "mos_min_mult10", "delay_sum", "delay_cnt",
-    "delay_avg_mult100", "rtcp_avgfr_mult10", "rtcp_avgjitter_mult10"]
+    "jitter_mult10",
+    "packet_loss_perc_mult1000",
+    "lost",
+    "mos_min_mult10",
+    "delay_sum",
+    "delay_cnt",
+    "delay_avg_mult100",
+    "rtcp_avgfr_mult10",
+    "rtcp_avgjitter_mult10",
+]
 
 
 def capture_names():

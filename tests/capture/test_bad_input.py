@@ -50,7 +50,7 @@ def test_garbled_packet_is_counted_and_skipped(tmp_path):
     # payload length field to a lie and the extension chain to garbage.
     first = 24 + 16 + 16
     data[first + 6] = 44  # next header: fragment
-    data[first + 40:first + 48] = b"\xff" * 8
+    data[first + 40 : first + 48] = b"\xff" * 8
     bad = tmp_path / "garbled.pcap"
     bad.write_bytes(bytes(data))
     result = analyze_capture(str(bad))
@@ -65,10 +65,19 @@ def _no_partial_files(out):
 
 @needs_captures
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(["sip_rtp_g729a", "sip_ipv6_fragmented_proxy_prack", "sip_b2bua_asterisk_two_legs",
-                             "sip_register_only_keepalives", "sip_g711u_reinvite_g722_loopback"]),
-       edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=30),
-       cut=st.one_of(st.none(), st.floats(0, 1)))
+@given(
+    name=st.sampled_from(
+        [
+            "sip_rtp_g729a",
+            "sip_ipv6_fragmented_proxy_prack",
+            "sip_b2bua_asterisk_two_legs",
+            "sip_register_only_keepalives",
+            "sip_g711u_reinvite_g722_loopback",
+        ]
+    ),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=30),
+    cut=st.one_of(st.none(), st.floats(0, 1)),
+)
 def test_fuzzed_captures_never_crash(tmp_path, name, edits, cut):
     data = bytearray(capture_path(name).read_bytes())
     for where, value in edits:
@@ -87,11 +96,17 @@ def test_fuzzed_captures_never_crash(tmp_path, name, edits, cut):
 
 def test_pcap_header_any_byte_order_and_nanoseconds(tmp_path):
     """A big-endian nanosecond pcap with one raw-IP UDP SIP INVITE opens a call at the right time."""
-    sip = (b"INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1\r\ni: abc@x\r\n"
-           b"f: <sip:alice@a.example>;tag=1\r\nt: <sip:bob@b.example>\r\nCSeq: 1 INVITE\r\nl: 0\r\n\r\n")
+    sip = (
+        b"INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1\r\ni: abc@x\r\n"
+        b"f: <sip:alice@a.example>;tag=1\r\nt: <sip:bob@b.example>\r\nCSeq: 1 INVITE\r\nl: 0\r\n\r\n"
+    )
     udp = struct.pack("!HHHH", 5060, 5060, 8 + len(sip), 0) + sip
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, bytes([10, 0, 0, 1]),
-                     bytes([10, 0, 0, 2])) + udp
+    ip = (
+        struct.pack(
+            "!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+        )
+        + udp
+    )
     head = struct.pack(">IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 101)
     rec = struct.pack(">IIII", 1700000000, 250000000, len(ip), len(ip)) + ip
     path = tmp_path / "be_ns.pcap"

@@ -21,8 +21,12 @@ def test_call_pcaps_hold_the_calls_sip_and_rtp(tmp_path):
     assert {p.payload_type for v in streams.values() for p in v} == {18}
     assert rtp_streams(call.pcap_sip_path) == {}
     if shutil.which("tshark"):
-        out = subprocess.run(["tshark", "-r", call.pcap_sip_path, "-Y", "sip", "-T", "fields", "-e", "sip.Call-ID"],
-                             capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            ["tshark", "-r", call.pcap_sip_path, "-Y", "sip", "-T", "fields", "-e", "sip.Call-ID"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         assert set(out) == {call.fields["callid"]} and len(out) == len(call.sip_messages)
 
 

@@ -10,8 +10,12 @@ A, P, B = "10.0.0.1", "10.0.0.2", "10.0.0.3"  # caller, proxy, callee
 
 
 def _msg(first, cseq, tag="c1"):
-    return sip_parse((f"{first}\r\nVia: SIP/2.0/UDP x\r\nFrom: <sip:a@x>;tag={tag}\r\nTo: <sip:b@x>\r\n"
-                      f"Call-ID: k\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n").encode())
+    return sip_parse(
+        (
+            f"{first}\r\nVia: SIP/2.0/UDP x\r\nFrom: <sip:a@x>;tag={tag}\r\nTo: <sip:b@x>\r\n"
+            f"Call-ID: k\r\nCSeq: {cseq}\r\nContent-Length: 0\r\n\r\n"
+        ).encode()
+    )
 
 
 def _feed(call, ts, first, cseq, src, dst, tag="c1"):

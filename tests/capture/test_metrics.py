@@ -50,8 +50,17 @@ def test_chunk_jitter_equals_sequential_update():
 
 
 def test_delay_buckets_and_summary():
-    assert [metrics.delay_bucket(x) for x in (49.9, 50, 69, 70, 95, 121, 160, 250, 301)] == [None, 0, 0, 1, 2, 3, 4,
-                                                                                              5, 6]
+    assert [metrics.delay_bucket(x) for x in (49.9, 50, 69, 70, 95, 121, 160, 250, 301)] == [
+        None,
+        0,
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
     assert metrics.delay_summary([1, 0, 0, 0, 1, 0, 2]) == (60 + 175 + 600, 4, 20875)
 
 

@@ -14,11 +14,17 @@ pytestmark = [
 
 # Max and mean jitter: where cdr-model.md's definition departs from tshark's on purpose.
 JITTER_DEVIATIONS = {
-    ("sip_dtmf_rfc2833_via_proxy", 4376, 4376):
-        "tshark feeds the RFC 2833 telephone-event packets into the jitter (15.8 ms); cdr-model.md skips them",
-    ("sip_fax_gateway_t38_declined_megaco", 16756, 15580):
-        "CN/silence gaps of up to 9 s: tshark's jitter takes the timestamp jumps (2730 ms); cdr-model.md zeroes "
-        "|D| > 5000 ms and the sniffer agrees with us (a_maxjitter 16)",
+    (
+        "sip_dtmf_rfc2833_via_proxy",
+        4376,
+        4376,
+    ): "tshark feeds the RFC 2833 telephone-event packets into the jitter (15.8 ms); cdr-model.md skips them",
+    (
+        "sip_fax_gateway_t38_declined_megaco",
+        16756,
+        15580,
+    ): "CN/silence gaps of up to 9 s: tshark's jitter takes the timestamp jumps (2730 ms); cdr-model.md zeroes "
+    "|D| > 5000 ms and the sniffer agrees with us (a_maxjitter 16)",
 }
 
 
@@ -47,12 +53,16 @@ def test_rtp_streams_agree_with_tshark(name):
         if (s["received"], s["lost"]) != (t["packets"], t["lost"]):
             problems.append(("count", key, (s["received"], s["lost"]), (t["packets"], t["lost"])))
         tol = max(0.1, 0.02 * t["max_jitter"]) + 0.1  # + 0.1: we store max jitter x10 rounded up
-        if abs(s["maxjitter_mult10"] / 10 - t["max_jitter"]) > tol and (name, t["sport"], t["dport"]) not in \
-                JITTER_DEVIATIONS:
+        if (
+            abs(s["maxjitter_mult10"] / 10 - t["max_jitter"]) > tol
+            and (name, t["sport"], t["dport"]) not in JITTER_DEVIATIONS
+        ):
             problems.append(("jitter", key, s["maxjitter_mult10"] / 10, t["max_jitter"]))
         tol = max(0.1, 0.02 * t["mean_jitter"]) + 0.1  # + 0.1: the mean is stored x10 rounded up
-        if abs(s["avgjitter_mult10"] / 10 - t["mean_jitter"]) > tol and (name, t["sport"], t["dport"]) not in \
-                JITTER_DEVIATIONS:
+        if (
+            abs(s["avgjitter_mult10"] / 10 - t["mean_jitter"]) > tol
+            and (name, t["sport"], t["dport"]) not in JITTER_DEVIATIONS
+        ):
             problems.append(("mean jitter", key, s["avgjitter_mult10"] / 10, t["mean_jitter"]))
     extra = set(ours) - {(t["saddr"], t["sport"], t["daddr"], t["dport"], t["ssrc"]) for t in theirs}
     assert not problems

@@ -26,7 +26,18 @@ def tshark_rtp_streams(path, disable_t38=False):
     for line in out.splitlines():
         m = _ROW.match(line)
         if m:
-            rows.append({"saddr": m.group(3), "sport": int(m.group(4)), "daddr": m.group(5), "dport": int(m.group(6)),
-                         "ssrc": int(m.group(7), 16), "payload": m.group(8), "packets": int(m.group(9)),
-                         "lost": int(m.group(10)), "max_jitter": float(m.group(16)), "mean_jitter": float(m.group(15))})
+            rows.append(
+                {
+                    "saddr": m.group(3),
+                    "sport": int(m.group(4)),
+                    "daddr": m.group(5),
+                    "dport": int(m.group(6)),
+                    "ssrc": int(m.group(7), 16),
+                    "payload": m.group(8),
+                    "packets": int(m.group(9)),
+                    "lost": int(m.group(10)),
+                    "max_jitter": float(m.group(16)),
+                    "mean_jitter": float(m.group(15)),
+                }
+            )
     return rows

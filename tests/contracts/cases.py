@@ -153,6 +153,8 @@ def make_share(world, key):
     else:
         actor, call = actor_for_user(world.extra.setdefault("user_b", make_user_b(world))), world.calls["foreign"]
     return share_link_create(actor=actor, cdr_id=call.pk)[0].pk
+
+
 def make_report(world, key):
     from apps.reports.models import ReportDefinition
 

@@ -92,16 +92,41 @@ def active_calls_mirror(calls):
 
     fresh = timezone.now() + dt.timedelta(days=1)  # stays "refreshed" however slow the test machine
     for call in calls.values():
-        state = {"callreference": active_call_ref(call), "callid": call.callid, "calldate": call.calldate.timestamp(),
-                 "lastpackettime": call.calldate.timestamp(), "duration": 1.0, "connect_duration": 0,
-                 "caller": call.caller, "called": call.called, "callername": "", "callerdomain": "",
-                 "calleddomain": "", "calleragent": "", "calledagent": "", "callerip": call.sipcallerip,
-                 "calledip": call.sipcalledip, "lastSIPresponseNum": 100, "vlan": None, "state": "trying",
-                 "recording_paused": False, "pauses": []}
-        ActiveCall.objects.create(tenant_id=call.tenant_id, id_sensor=call.id_sensor, callref=state["callreference"],
-                                  callid=call.callid, calldate=call.calldate, caller=call.caller, called=call.called,
-                                  sipcallerip=call.sipcallerip, sipcalledip=call.sipcalledip, state=state,
-                                  updated_at=fresh)
+        state = {
+            "callreference": active_call_ref(call),
+            "callid": call.callid,
+            "calldate": call.calldate.timestamp(),
+            "lastpackettime": call.calldate.timestamp(),
+            "duration": 1.0,
+            "connect_duration": 0,
+            "caller": call.caller,
+            "called": call.called,
+            "callername": "",
+            "callerdomain": "",
+            "calleddomain": "",
+            "calleragent": "",
+            "calledagent": "",
+            "callerip": call.sipcallerip,
+            "calledip": call.sipcalledip,
+            "lastSIPresponseNum": 100,
+            "vlan": None,
+            "state": "trying",
+            "recording_paused": False,
+            "pauses": [],
+        }
+        ActiveCall.objects.create(
+            tenant_id=call.tenant_id,
+            id_sensor=call.id_sensor,
+            callref=state["callreference"],
+            callid=call.callid,
+            calldate=call.calldate,
+            caller=call.caller,
+            called=call.called,
+            sipcallerip=call.sipcallerip,
+            sipcalledip=call.sipcalledip,
+            state=state,
+            updated_at=fresh,
+        )
 
 
 def token_client(user):
