@@ -182,7 +182,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES",
+        # two choice sets named `kind`: media exports keep KindEnum, alert rules get AlertKindEnum
+        "KindEnum": "apps.media.models.ExportJob.KIND_CHOICES",
+        "AlertKindEnum": "apps.alerts.api.serializers.KIND_CHOICES",
+    },
     "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }
 
