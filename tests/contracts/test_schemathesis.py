@@ -60,7 +60,8 @@ CONTENT_NOT_IN_SCHEMA = {
     "PATCH /api/v1/users/{id}/",
     # Alert rules: every field's shape is in the schema, but which `params` a rule takes depends on its
     # `kind`, the threshold is at most 100 for a percent `count_mode` (cross-field rules OpenAPI 3.0 cannot
-    # state), and a PATCH/PUT is checked merged with the stored rule (its kind, params and count mode).
+    # state), active_hours [from, to) must not be empty (from != to), and a PATCH/PUT is checked merged
+    # with the stored rule (its kind, params and count mode).
     "POST /api/v1/alert-rules/",
     "PUT /api/v1/alert-rules/{id}/",
     "PATCH /api/v1/alert-rules/{id}/",
