@@ -31,13 +31,22 @@ PARAMS_BY_KIND = {
         ["allow"],
     ),
 }
+SIP_CODES_OR_EVERY = [  # give codes, or every: true
+    {"required": ["codes"], "properties": {"codes": {"minItems": 1}}},
+    {"required": ["every"], "properties": {"every": {"enum": [True]}}},
+]
 PARAMS_SCHEMA = {
     "description": "kind-specific parameters, one shape per kind (docs/alerts.md): "
     + "; ".join(f"{kinds}: {', '.join(props) or 'none'}" for kinds, (props, _) in PARAMS_BY_KIND.items()),
     "anyOf": [
-        {"type": "object", "title": kinds, "properties": props, "required": required, "additionalProperties": False}
-        if required
-        else {"type": "object", "title": kinds, "properties": props, "additionalProperties": False}
+        {
+            "type": "object",
+            "title": kinds,
+            "properties": props,
+            **({"required": required} if required else {}),
+            **({"anyOf": SIP_CODES_OR_EVERY} if "codes" in props else {}),
+            "additionalProperties": False,
+        }
         for kinds, (props, required) in PARAMS_BY_KIND.items()
     ],
 }
