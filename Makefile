@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+HEP_PORT ?= 9060
+HEP_AGENT_ID ?= 2001
 
 .PHONY: run test venv lint messages bench-query clean
 
@@ -20,7 +22,9 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	-command -v msgfmt >/dev/null && $(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py demo_setup
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py sensor_hep_key --tenant demo --id 1 --hep-id $(HEP_AGENT_ID)
+	$(PY) manage.py hep_listen --address 127.0.0.1 --port $(HEP_PORT) & HEP=$$!; \
+	  trap 'kill $$HEP 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 test: venv
 	mkdir -p var

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.backends.signals import connection_created
 
 from apps.cdr.services import cdr_create
 from apps.sensors.services import sensor_create
@@ -17,6 +18,18 @@ pytest_plugins = ["tests.strict_skips", "tests.celery_worker"]  # strict_skips f
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VOIPMON_SHARED_DIR", REPO.parent / "shared"))
 PASSWORD = "s3cret-Pa55"
+
+
+def _in_memory_sqlite_defers(sender, connection, **kwargs):
+    """The SQLite test database lives in memory with a shared cache, where a lock is refused at once
+    ("database table is locked") instead of waited for: IMMEDIATE transactions (the embedded default's
+    setting, docs/decisions.md) would make a live-server page's parallel requests fail there. File
+    databases, where the busy timeout applies (tests/core/test_sqlite_busy.py), keep IMMEDIATE."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        connection.transaction_mode = None
+
+
+connection_created.connect(_in_memory_sqlite_defers)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,9 @@ APP_API_URLS = (
     "apps.accounts.api.urls",
     "apps.sensors.api.urls",
     "apps.media.api.urls",
+    "apps.live.api.urls",
+    "apps.sharing.api.urls",
+    "apps.branding.api.urls",
     "apps.reports.api.urls",
     "apps.alerts.api.urls",
 )

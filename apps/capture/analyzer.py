@@ -66,11 +66,17 @@ class Analyzer:
 
     # ------------------------------------------------------------------ main loop
     def run(self, progress=None):
+        self.feed(self.source, progress)
+        if progress is not None:
+            progress(self.source.total_bytes, self.source.total_bytes)
+
+    def feed(self, packets, progress=None):
+        """Fold ``(ts, linktype, data, rawhdr)`` packets in: the whole file, or a live batch."""
         src = self.source
         flows = self.flows
         npk = nbytes = 0
         chunk = CHUNK_MAX
-        for ts, lt, data, rawhdr in src:
+        for ts, lt, data, rawhdr in packets:
             npk += 1
             nbytes += len(data)
             fast = FAST_L3.get(lt)
@@ -97,9 +103,8 @@ class Analyzer:
                 self.stats["errors"] += 1
             if progress is not None and npk % 20000 == 0:
                 progress(src.bytes_read, src.total_bytes)
-        self.stats["packets"], self.stats["bytes"] = npk, nbytes
-        if progress is not None:
-            progress(src.total_bytes, src.total_bytes)
+        self.stats["packets"] += npk
+        self.stats["bytes"] += nbytes
 
     def _slow(self, ts, lt, data, rawhdr):
         self.reasm.frame = (ts, data, rawhdr)

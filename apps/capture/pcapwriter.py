@@ -8,6 +8,7 @@ a reader never sees a half-written call file, and ``abort`` removes every partia
 
 import os
 import re
+import struct
 
 from .pcapio import pcap_header, pcap_record
 
@@ -65,6 +66,7 @@ class CallPcap:
         header = pcap_header(linktype, global_header)
         self.raw_ok = global_header is not None
         self.linktype = linktype
+        self.paused = False  # recording paused (live calls only): RTP is kept without its payload
         self.sip = PcapFile(os.path.join(out_dir, name + ".sip.pcap"), header)
         self.full = PcapFile(os.path.join(out_dir, name + ".pcap"), header)
 
@@ -76,6 +78,8 @@ class CallPcap:
         self.full.add(record)
 
     def add_rtp(self, record):
+        if self.paused and not self.raw_ok:
+            record = rtp_payload_cut(record, self.linktype)
         self.full.add(record)
 
     def finish(self):
@@ -85,3 +89,31 @@ class CallPcap:
     def abort(self):
         self.sip.abort()
         self.full.abort()
+
+
+def rtp_payload_cut(record, linktype):
+    """The record of an RTP packet cut after its RTP header (caplen shortened, wire length kept), as
+    the sniffer stores RTP of a paused call. Other packets (RTCP, anything unparsable) stay whole.
+    Only for records we wrote ourselves (little-endian, microseconds: ``pcap_record``)."""
+    from .netparse import link_strip
+
+    data = record[16:]
+    link = link_strip(linktype, data)
+    if link is None:
+        return record
+    etype, off, _vlan = link
+    if etype == 0x0800 and len(data) > off:
+        ip_len, proto = (data[off] & 0x0F) * 4, data[off + 9]
+    elif etype == 0x86DD and len(data) >= off + 40:
+        ip_len, proto = 40, data[off + 6]
+    else:
+        return record
+    rtp = off + ip_len + 8
+    if proto != 17 or len(data) < rtp + 12 or data[rtp] >> 6 != 2 or 72 <= data[rtp + 1] & 0x7F <= 76:
+        return record
+    cut = rtp + 12 + 4 * (data[rtp] & 0x0F)
+    if data[rtp] & 0x10 and len(data) >= cut + 4:
+        cut += 4 + 4 * struct.unpack_from("!H", data, cut + 2)[0]
+    cut = min(cut, len(data))
+    sec, usec, _caplen, wirelen = struct.unpack_from("<IIII", record, 0)
+    return struct.pack("<IIII", sec, usec, cut, wirelen) + data[:cut]

@@ -56,10 +56,11 @@ def _kernel():
 class Score:
     """The intervals of one MOS column: the time-weighted mean of their integers and the worst one."""
 
-    __slots__ = ("avg", "t_old", "worst")
+    __slots__ = ("avg", "t_old", "worst", "last")
 
     def __init__(self):
         self.avg, self.t_old, self.worst = None, 0, NO_MOS
+        self.last = None  # the latest closed interval (live calls show it as the current MOS)
 
     def close_interval(self, lost, bursts, received, t_new):
         mos = int(mos_from_interval(lost, bursts, received) * 10 + 0.5)
@@ -69,6 +70,7 @@ class Score:
             self.avg = (self.avg * self.t_old + mos * (t_new - self.t_old)) / t_new
         self.t_old = t_new
         self.worst = min(self.worst, mos)
+        self.last = mos
 
 
 class StreamPlayout:

@@ -2,7 +2,8 @@
 
 `licenseCheck` and `licenseCallsLimitCheck` both answer `{"status": 0|1, "message": ..}` (no
 `success` key, as the GUI does): 0 within the plan, 1 over it. The peak is computed from today's
-call records in the tenant's time zone (active calls are not counted yet).
+call records in the tenant's time zone. licenseCallsLimitCheck also counts the tenant's calls in
+progress now (live HEP capture): the figure checked is the larger of the two.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.selectors import cdr_peak_concurrency
 from apps.core.exceptions import Forbidden, InvalidInput
+from apps.live.selectors import live_concurrency
 from apps.tenants.selectors import tenant_of_actor
 
 from . import envelope
@@ -63,7 +65,12 @@ def apilicensecheck_php(request):
     tenant = tenant_of_actor(actor=actor)
     start, end = today_bounds(tenant.timezone)
     peak = cdr_peak_concurrency(actor=actor, start=start, end=end)
-    status, message = plan_status(task=task, allowed=tenant.max_concurrent_calls, peak=peak)
+    if task == "licenseCallsLimitCheck":
+        live = live_concurrency(actor=actor)
+        status, message = plan_status(task=task, allowed=tenant.max_concurrent_calls, peak=max(peak, live))
+        message += " " + _("Calls in progress now: %(live)s.") % {"live": live}
+    else:
+        status, message = plan_status(task=task, allowed=tenant.max_concurrent_calls, peak=peak)
     return envelope.json_response(
         {"status": status, "message": message, "_vm_version": envelope.settings.VOIPMON_VERSION}
     )

@@ -9,14 +9,15 @@ class LegacyTask:
     name: str
     handler: Callable
     flag: str | None
+    wants_request: bool = False  # the handler also takes `request` (a link built on the request's host)
 
 
 TASKS: dict[str, LegacyTask] = {}
 
 
-def legacy_task(name, *, flag=None):
+def legacy_task(name, *, flag=None, wants_request=False):
     def register(handler):
-        TASKS[name] = LegacyTask(name=name, handler=handler, flag=flag)
+        TASKS[name] = LegacyTask(name=name, handler=handler, flag=flag, wants_request=wants_request)
         return handler
 
     return register

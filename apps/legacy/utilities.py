@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from apps.core.exceptions import InvalidInput
 
 from . import envelope
+from .handlers.sharing import share_cdr
 from .params import rest_filters
 from .parsing import loose_field, request_fields
 from .sessions import session_actor
@@ -30,6 +31,9 @@ def utility_task(name):
 @utility_task("checkSession")
 def check_session(*, request, actor, fields):
     return {}
+
+
+utility_task("shareCdr")(share_cdr)
 
 
 @legacy_safe

@@ -68,7 +68,8 @@ def api_php(request):
         actor.require(task.flag)
     params = parse_params(fields.get("params"))
     audit_note(actor, {**(params if isinstance(params, dict) else {}), **fields}, task.name)
-    result = task.handler(actor=actor, params=params, fields=fields)
+    extra = {"request": request} if task.wants_request else {}
+    result = task.handler(actor=actor, params=params, fields=fields, **extra)
     return result if hasattr(result, "status_code") else envelope.ok(result)
 
 

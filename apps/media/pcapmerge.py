@@ -49,8 +49,26 @@ def _records(path, order: int) -> Iterator[tuple]:
         yield ts, order, n, linktype, data
 
 
-def pcap_merge_stream(paths: list) -> tuple[str, Iterator[bytes]]:
-    """("pcap" or "pcapng", chunks of the merged capture) of `paths`, oldest packet first."""
+def _merged(paths: list) -> Iterator[tuple]:
+    """(ts, linktype, data) of every file, oldest first; a packet found in two legs comes once."""
+    if len(paths) == 1:
+        yield from pcap_iter_file(paths[0])
+        return
+    merged = heapq.merge(*(_records(p, i) for i, p in enumerate(paths)), key=lambda r: (r[0], r[1], r[2]))
+    last_ts, seen = None, {}
+    for ts, order, _n, linktype, data in merged:
+        if ts != last_ts:
+            last_ts, seen = ts, {}
+        if seen.setdefault((linktype, data), order) != order:
+            continue  # the same packet, already written from another leg
+        yield ts, linktype, data
+
+
+def pcap_merge_stream(paths: list, transform=None) -> tuple[str, Iterator[bytes]]:
+    """("pcap" or "pcapng", chunks of the merged capture) of `paths`, oldest packet first.
+
+    `transform`, when given, takes the iterator of (ts, linktype, data) and returns another one (the
+    sharing app's anonymiser rewrites packets on their way out)."""
     linktypes = []
     for path in paths:
         lt = _linktype(path)
@@ -66,13 +84,8 @@ def pcap_merge_stream(paths: list) -> tuple[str, Iterator[bytes]]:
         else:
             buf.append(_ng_section_header())
             buf.extend(_ng_interface(lt) for lt in linktypes)
-        merged = heapq.merge(*(_records(p, i) for i, p in enumerate(paths)), key=lambda r: (r[0], r[1], r[2]))
-        last_ts, seen = None, {}
-        for ts, order, _n, linktype, data in merged:
-            if ts != last_ts:
-                last_ts, seen = ts, {}
-            if seen.setdefault((linktype, data), order) != order:
-                continue  # the same packet, already written from another leg
+        records = _merged(paths)
+        for ts, linktype, data in transform(records) if transform else records:
             record = pcap_record(ts, data) if kind == "pcap" else _ng_packet(linktypes.index(linktype), ts, data)
             buf.append(record)
             size += len(record)

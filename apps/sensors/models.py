@@ -16,6 +16,14 @@ class Sensor(TenantOwned):
     manager_host = models.CharField(_("sniffer manager address"), max_length=255, blank=True)
     manager_port = models.PositiveIntegerField(_("sniffer manager port"), null=True, blank=True)
     manager_aes_key = models.CharField(_("sniffer manager AES key"), max_length=255, blank=True)
+    manager_aes_iv = models.CharField(_("sniffer manager AES IV"), max_length=255, blank=True)
+    # HEP v3 (live capture): the agent id maps packets to this sensor; the key is kept only as a hash
+    hep_agent_id = models.PositiveIntegerField(_("HEP capture agent id"), null=True, blank=True, unique=True)
+    hep_key_hash = models.CharField(_("HEP authentication key (hash)"), max_length=200, blank=True, editable=False)
+    hep_packets = models.BigIntegerField(_("HEP packets accepted"), default=0, editable=False)
+    hep_bytes = models.BigIntegerField(_("HEP bytes accepted"), default=0, editable=False)
+    hep_drops = models.JSONField(_("HEP packets dropped, by reason"), default=dict, blank=True, editable=False)
+    hep_last_packet_at = models.DateTimeField(_("last HEP packet"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["tenant_id", "id_sensor"]

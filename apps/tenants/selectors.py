@@ -24,6 +24,11 @@ def tenant_for_host(*, host):
     return entry.tenant if entry else None
 
 
+def tenant_hosts():
+    """(host, tenant id) of every host a tenant owns (the branding app caches them for page branding)."""
+    return TenantHost.objects.values_list("host", "tenant_id")
+
+
 def tenant_api_user_for_host(*, host):
     """The API user that requests without credentials act as on `host`, or None.
 
@@ -49,3 +54,8 @@ def tenant_of_actor(*, actor):
     if tenant is None:
         raise NotFound(_("Tenant not found."))
     return tenant
+
+
+def tenant_get_by_id(*, tenant_id):
+    """A tenant by primary key, for processes that act for many tenants (the HEP listener)."""
+    return Tenant.objects.get(pk=tenant_id)

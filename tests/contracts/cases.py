@@ -125,6 +125,34 @@ def make_export(world, key):
     return ExportJob.objects.create(tenant=tenant, created_by=world.admin_a, kind="pcap", cdr_ids=[call.pk]).pk
 
 
+def active_ref(world, key):
+    from tests.contracts.world import active_call_ref
+
+    return active_call_ref(world.calls[{"a": "inside", "b": "foreign"}.get(key, key)])
+
+
+def active_seen(body):
+    """The world calls whose live twins an active-call answer lists (their Call-IDs are unique)."""
+    from apps.cdr.models import Cdr
+
+    rows = body.get("rows", []) if isinstance(body, dict) else body
+    return set(Cdr.objects.filter(callid__in=[row["callid"] for row in rows]).values_list("pk", flat=True))
+
+
+def active_seen_response(response):
+    return active_seen(response.json())
+
+
+def make_share(world, key):
+    """A share link of tenant A's administrator (key "a") or of tenant B (key "b")."""
+    from apps.sharing.services import share_link_create
+    from apps.users.actor import actor_for_user
+
+    if key == "a":
+        actor, call = actor_for_user(world.admin_a), world.calls["inside"]
+    else:
+        actor, call = actor_for_user(world.extra.setdefault("user_b", make_user_b(world))), world.calls["foreign"]
+    return share_link_create(actor=actor, cdr_id=call.pk)[0].pk
 def make_report(world, key):
     from apps.reports.models import ReportDefinition
 
@@ -216,6 +244,8 @@ OBJECT_MAKERS = {
     "user": user_pk,
     "capture": make_capture,
     "export": make_export,
+    "active_call": active_ref,
+    "share": make_share,
     "report": make_report,
     "schedule": make_schedule,
     "run": make_run,
@@ -227,6 +257,7 @@ OUTSIDE = {
     "call": lambda world: world.calls["out_number"].pk,
     "sensor": lambda world: world.sensors["a2"].pk,
     "alert_event": lambda world: make_alert_event(world, "a", call="out_number"),
+    "active_call": lambda world: active_ref(world, "out_number"),
 }
 
 REST_CASES = {
@@ -260,6 +291,15 @@ REST_CASES = {
     "user-enrollment-code": RestCase(flag="admin", method="post", obj="user"),
     "sensor-list": RestCase(flag=None, seen=results_ids, seen_kind="sensor", note="sensors the user may see"),
     "sensor-detail": RestCase(flag=None, obj="sensor", note="a sensor the user may see"),
+    "active-call-list": RestCase(flag="can_activecalls", seen=active_seen_response),
+    "active-call-detail": RestCase(flag="can_activecalls", obj="active_call"),
+    "active-call-pause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
+    "active-call-unpause": RestCase(flag="can_activecalls", method="post", obj="active_call", allowed=ok_2xx),
+    "share-list": RestCase(flag="can_cdr"),
+    "share-detail": RestCase(flag="can_cdr", obj="share"),
+    "share-opens": RestCase(flag="can_cdr", obj="share"),
+    "share-revoke": RestCase(flag="can_cdr", method="post", obj="share"),
+    "branding-detail": RestCase(flag="admin"),
     "report-list": RestCase(flag="can_cdr"),
     "report-detail": RestCase(flag="can_cdr", obj="report"),
     "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
@@ -316,6 +356,14 @@ API_TASK_CASES = {
     "getPCAP": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getVoiceRecording": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
     "getAudioGraph": LegacyCase(params=call_param(), obj="call", allowed=media_reached),
+    "listActiveCalls": LegacyCase(
+        params=lambda world, pk=None: {"callId": world.calls["inside"].callid} if pk else {}, seen=active_seen
+    ),
+    "handleActiveCall": LegacyCase(
+        params=lambda world, pk=None: {"sensorId": 1, "command": "pausecall", "callRef": pk or active_ref(world, "a")},
+        obj="active_call",
+    ),
+    "getShareURL": LegacyCase(params=call_param(), obj="call"),
     "reportSummary": LegacyCase(params=lambda world, pk=None: report_params(world, pk), obj="report"),
 }
 
@@ -358,6 +406,13 @@ REST_WRITE_CASES = {
     ("sensor-detail", "put"): RestCase(flag="admin", obj="sensor", data=lambda world: SENSOR_BODY),
     ("sensor-detail", "patch"): RestCase(flag="admin", obj="sensor", data=lambda world: {"name": "renamed"}),
     ("sensor-detail", "delete"): RestCase(flag="admin", obj="sensor"),
+    ("share-list", "post"): RestCase(
+        flag="can_cdr_share_voipmonitor_org",
+        data=lambda world: {"cdr_id": world.calls["inside"].pk, "valid_days": 3},
+        foreign=lambda world: {"cdr_id": world.calls["foreign"].pk},
+    ),
+    ("branding-detail", "put"): RestCase(flag="admin", data=lambda world: {"product_name": "ACME Voice"}),
+    ("branding-detail", "patch"): RestCase(flag="admin", data=lambda world: {"primary_colour": "#aa3300"}),
     ("report-list", "post"): RestCase(flag="can_reports_edit", data=lambda world: REPORT_BODY),
     ("report-detail", "put"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: REPORT_BODY),
     ("report-detail", "patch"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: {"top_n": 5}),

@@ -65,6 +65,7 @@ def world(tenant_a, tenant_b, make_call):
         "a2": Sensor.objects.get(tenant=tenant_a, id_sensor=2),
         "b1": Sensor.objects.get(tenant=tenant_b, id_sensor=1),
     }
+    active_calls_mirror(calls)
     admin = user_create(username="ada", tenant=tenant_a, password=PASSWORD, is_admin=True)
     restricted = user_create(
         username="rhea",
@@ -75,6 +76,32 @@ def world(tenant_a, tenant_b, make_call):
         restrict_numbers="420601%",
     )
     return World(tenant_a, tenant_b, admin, restricted, calls, sensors)
+
+
+def active_call_ref(call):
+    return f"0x{call.pk:012x}"
+
+
+def active_calls_mirror(calls):
+    """Each world call also in progress (live capture), with the same parties, sensor and Call-ID."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.live.models import ActiveCall
+
+    fresh = timezone.now() + dt.timedelta(days=1)  # stays "refreshed" however slow the test machine
+    for call in calls.values():
+        state = {"callreference": active_call_ref(call), "callid": call.callid, "calldate": call.calldate.timestamp(),
+                 "lastpackettime": call.calldate.timestamp(), "duration": 1.0, "connect_duration": 0,
+                 "caller": call.caller, "called": call.called, "callername": "", "callerdomain": "",
+                 "calleddomain": "", "calleragent": "", "calledagent": "", "callerip": call.sipcallerip,
+                 "calledip": call.sipcalledip, "lastSIPresponseNum": 100, "vlan": None, "state": "trying",
+                 "recording_paused": False, "pauses": []}
+        ActiveCall.objects.create(tenant_id=call.tenant_id, id_sensor=call.id_sensor, callref=state["callreference"],
+                                  callid=call.callid, calldate=call.calldate, caller=call.caller, called=call.called,
+                                  sipcallerip=call.sipcallerip, sipcalledip=call.sipcalledip, state=state,
+                                  updated_at=fresh)
 
 
 def token_client(user):

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "apps.alerts",
     "apps.accounts",
     "apps.demo",
+    "apps.live",
+    "apps.branding",
+    "apps.sharing",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.branding.middleware.BrandHostMiddleware",  # a share host names its tenant before anything else
     "django.middleware.security.SecurityMiddleware",
     "apps.core.security.ContentSecurityPolicyMiddleware",
     "apps.legacy.middleware.ScriptPrefixMiddleware",
@@ -95,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.navigation.navigation",
+                "apps.branding.context.brand",
             ],
         },
     },
@@ -203,6 +208,9 @@ VOIPMON_CONTENT_SECURITY_POLICY = env(
 )
 VOIPMON_JSON_MAX_BYTES = int(env("VOIPMON_JSON_MAX_BYTES", str(1024 * 1024)))  # JSON text refused above this
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+# Live capture (HEP): active-call figures in Redis when configured, else in the database
+VOIPMON_LIVE_REDIS_URL = env("VOIPMON_LIVE_REDIS_URL", env("REDIS_CACHE_URL", ""))
+VOIPMON_LIVE_STALE_SECONDS = int(env("VOIPMON_LIVE_STALE_SECONDS", "5"))
 VOIPMON_LEGACY_LISTING_MAX_LIMIT = int(env("VOIPMON_LEGACY_LISTING_MAX_LIMIT", "10000"))
 VOIPMON_API_SLOT_DIR = env("VOIPMON_API_SLOT_DIR", str(BASE_DIR / "var" / "api-slots"))
 VOIPMON_DEMO_CAPTURES_DIR = env("VOIPMON_DEMO_CAPTURES_DIR", str(BASE_DIR.parent / "shared" / "captures"))
@@ -306,6 +314,12 @@ else:
 # Platform brand, the default for tenants without their own (apps/branding overrides it per tenant).
 VOIPMON_BRAND_NAME = env("VOIPMON_BRAND_NAME", "voipmon")
 VOIPMON_BRAND_MAIL_FOOTER = env("VOIPMON_BRAND_MAIL_FOOTER", "")
+VOIPMON_BRAND_COLOUR = env("VOIPMON_BRAND_COLOUR", "")
+VOIPMON_BRAND_SUPPORT = env("VOIPMON_BRAND_SUPPORT", "")
+VOIPMON_BRAND_IMAGE_MAX_BYTES = int(env("VOIPMON_BRAND_IMAGE_MAX_BYTES", str(256 * 1024)))
+# Share links (apps/sharing, docs/sharing.md): wrong passwords per link and address before a pause
+VOIPMON_SHARE_PASSWORD_ATTEMPTS = int(env("VOIPMON_SHARE_PASSWORD_ATTEMPTS", "5"))
+VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS = int(env("VOIPMON_SHARE_PASSWORD_WINDOW_SECONDS", "900"))
 
 # Reports (docs/reports.md). Summaries are kept as calls are stored; turning this off is for benchmarks only
 # (rebuild afterwards with `manage.py summaries_rebuild`).
@@ -313,8 +327,6 @@ VOIPMON_SUMMARY_MAINTENANCE = env_bool("VOIPMON_SUMMARY_MAINTENANCE", True)
 VOIPMON_REPORTS_RETRY_SECONDS = int(env("VOIPMON_REPORTS_RETRY_SECONDS", "60"))  # first retry; doubles each time
 VOIPMON_REPORTS_MAX_RETRIES = int(env("VOIPMON_REPORTS_MAX_RETRIES", "6"))
 VOIPMON_REPORTS_LEASE_SECONDS = int(env("VOIPMON_REPORTS_LEASE_SECONDS", "600"))  # a dead worker's run is free after
-# An unacknowledged task (its worker died) is handed to another worker after this many seconds (Redis broker).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("VOIPMON_CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "reports-runs-purge": {"task": "reports.runs_purge", "schedule": 3600.0},

@@ -16,3 +16,5 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Integration tests that need a real broker read this.
 VOIPMON_TEST_REDIS_URL = env("VOIPMON_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 OTP_TOTP_THROTTLE_FACTOR = 0
+# Live capture tests choose the active-call store themselves (database by default, Redis in its own test).
+VOIPMON_LIVE_REDIS_URL = env("VOIPMON_LIVE_TEST_REDIS_URL", "")

@@ -1,1 +1,1 @@
-from . import calls, media, reports, sqlcdr, sqlstats  # noqa: F401
+from . import calls, live, media, reports, sharing, sqlcdr, sqlstats  # noqa: F401
