@@ -81,6 +81,7 @@ ACTIONS_SCHEMA = {
         ]
     },
 }
+BIGINT = 2**63 - 1
 INT = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
 
 
@@ -156,7 +157,9 @@ class CallFiltersFieldExtension(OpenApiSerializerFieldExtension):
         for name, flt in CdrFilterSet.base_filters.items():
             for parameter in filters.resolve_filter_field(auto_schema, model, CdrFilterSet, name, flt):
                 schema = dict(parameter.get("schema", {}))
-                schema.pop("maximum", None) if schema.get("type") == "array" else None
+                if schema.get("type") == "array":  # a comma-separated list of 64-bit integers
+                    schema.pop("maximum", None)
+                    schema["items"] = {**schema.get("items", {}), "minimum": -BIGINT, "maximum": BIGINT}
                 validators = [*flt.field.validators, *flt.extra.get("validators", ())]
                 properties[parameter["name"]] = with_validator_schemas(schema, validators)
         return {
