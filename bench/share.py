@@ -106,11 +106,12 @@ def main():
     call_command("migrate", verbosity=0)
     from django.conf import settings
 
+    from apps.accounts.services import apitoken_issue
     from apps.cdr.models import Cdr
     from apps.sensors.services import sensor_create
     from apps.tenants.models import Tenant
     from apps.tenants.services import tenant_create
-    from apps.users.services import token_issue, user_create
+    from apps.users.services import user_create
 
     work = Path(tempfile.mkdtemp(prefix="voipmon-bench-share-"))
     settings.MEDIA_ROOT = str(work / "media")
@@ -129,7 +130,7 @@ def main():
     print(f"import of the call: {time.perf_counter() - start:.1f} s (setup, not measured below)")
 
     api = Client()
-    api.defaults["HTTP_AUTHORIZATION"] = f"Token {token_issue(user=user)}"
+    api.defaults["HTTP_AUTHORIZATION"] = f"Token {apitoken_issue(user=user)}"
     link = api.post("/api/v1/shares/", {"cdr_id": cdr.pk, "content": "sip_rtp", "anonymise": True},
                     content_type="application/json").json()  # fmt: skip
     share_path = "/s/" + link["url"].split("/s/", 1)[1]

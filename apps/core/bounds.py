@@ -17,6 +17,9 @@ BIGINT_MAX = 2**63 - 1
 # enough from year 1 and 9999 that no time zone's offset overflows Python's or a database's range.
 DATE_MIN = dt.datetime(1000, 1, 1)
 DATE_MAX = dt.datetime(9998, 12, 31, 23, 59, 59)
+# PostgreSQL refuses a UTC offset of 16 hours or more ("time zone displacement out of range"); real zones
+# stay within -12:00 .. +14:00.
+OFFSET_MAX = dt.timedelta(hours=15, minutes=59)
 JSON_MAX_DEPTH = 64
 
 
@@ -27,8 +30,12 @@ def shown(value, limit=40):
 
 
 def date_out_of_range(value):
-    """True when a date or datetime (aware or naive; its wall-clock fields count) is outside the range."""
+    """True when a date or datetime (aware or naive; its wall-clock fields count) is outside the range,
+    or names a UTC offset beyond +-15:59."""
     if isinstance(value, dt.datetime):
+        offset = value.utcoffset()
+        if offset is not None and abs(offset) > OFFSET_MAX:
+            return True
         naive = value.replace(tzinfo=None)
     else:
         naive = dt.datetime.combine(value, dt.time())
@@ -36,7 +43,7 @@ def date_out_of_range(value):
 
 
 def date_range_message(value):
-    return _("%(value)s is out of the supported date range (%(min)s to %(max)s).") % {
+    return _("%(value)s is out of the supported date range (%(min)s to %(max)s, UTC offsets within ±15:59).") % {
         "value": shown(value),
         "min": DATE_MIN.date().isoformat(),
         "max": DATE_MAX.date().isoformat(),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.models import Cdr
 from apps.core.actor import Actor
-from apps.core.exceptions import InvalidInput, NotFound
+from apps.core.exceptions import Conflict, InvalidInput, NotFound
 
 from .models import SUMMARY_LEVELS, ReportDefinition, ReportSchedule
 from .periods import crontab_fields
@@ -131,7 +131,7 @@ def report_validate(*, actor, data, instance=None):
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
     if taken.exists():
-        raise InvalidInput(_("A report named %(name)s already exists.") % {"name": description})
+        raise Conflict(_("A report named %(name)s already exists.") % {"name": description})
     filters = data.get("filters")
     if filters is not None:
         if not isinstance(filters, dict):

@@ -95,6 +95,9 @@ NOT_FILTERING = {
     ("api", "getAudioGraph"): "one call by id",
     ("api", "reportSummary"): "runs a saved report by name; the request carries no call filter",
     ("sql", ("CDR_RTP", "LISTING")): "one call's streams by id",
+    ("api", "getShareURL"): "one call by id (the object contract covers it)",
+    ("api", "handleActiveCall"): "one active call by its reference (the object contract covers it)",
+    ("api", "listActiveCalls"): "sensorId / callId narrow a list already scoped by visible_to (tests/live checks it)",
 }
 FILTER_ATTRIBUTES = ("filterset_class", "filterset_fields", "search_fields", "ordering_fields")
 

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from apps.accounts.services import apitoken_issue
-from tests.strict_skips import on_postgres
 
 from .cases import OBJECT_MAKERS
 
@@ -60,6 +59,9 @@ CONTENT_NOT_IN_SCHEMA = {
     "PATCH /api/v1/users/{id}/",
     "PUT /api/v1/branding/",  # a logo that is not a PNG/SVG image, a share host another tenant holds
     "PATCH /api/v1/branding/",
+    "PUT /api/v1/tenants/{id}/",  # api_disable_authorization needs the tenant's API user (a cross-field rule)
+    "PATCH /api/v1/tenants/{id}/",
+    "GET /api/v1/reports/{id}/render/",  # from must precede to, and the span stay within the tenant's limit
     # Alert rules: every field's shape is in the schema, but which `params` a rule takes depends on its
     # `kind`, the threshold is at most 100 for a percent `count_mode` (cross-field rules OpenAPI 3.0 cannot
     # state), active_hours [from, to) must not be empty (from != to), and a PATCH/PUT is checked merged
@@ -131,17 +133,10 @@ def test_the_served_schema_has_the_operations_tested_here(served_schema):
     assert sorted(served) == LABELS and len(LABELS) >= 20
 
 
-# Known 500s found here and left to their owner (issue 17 item 2): remove each mark once its cause is fixed
-# (an XPASS says so). Not strict: another branch's schema change alters the generated examples, and a merge
-# must not fail because an example no longer meets the bug. The tenant's is fixed on the item-2 branch.
-TENANT_500 = "api_disable_authorization without an API user: a model ValidationError"
-KNOWN_500 = {"PUT /api/v1/tenants/{id}/": (TENANT_500, False), "PATCH /api/v1/tenants/{id}/": (TENANT_500, False)}
-if on_postgres():  # SQLite takes any offset
-    KNOWN_500["GET /api/v1/calls/"] = (
-        "a UTC offset beyond +-15:59 (calldate_to=2914-09-15T00:26:28-16:09) reaches PostgreSQL: "
-        '"time zone displacement out of range" (dates range-checked where parsed)',
-        False,
-    )
+# Known 500s found here and left to their owner: KNOWN_500[label] = (reason, strict) marks that operation
+# xfail until its cause is fixed (an XPASS says so). None today: the tenant write's model ValidationError
+# and PostgreSQL's refusal of UTC offsets beyond +-15:59 (apps/core/bounds.py) are fixed.
+KNOWN_500 = {}
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,19 @@ def sql(client, **fields):
 
 
 YEAR_ONE = ["0001-01-01", "0001-01-01 00:00:00", "9999-12-31 23:59:59"]
+# PostgreSQL refuses offsets of 16 h or more (found by schemathesis: calldate_to=2914-09-15T00:26:28-16:09)
+BEYOND_ANY_ZONE = ["2024-09-15T00:26:28-16:09", "2024-09-15T00:26:28+16:00"]
+
+
+@pytest.mark.parametrize("value", BEYOND_ANY_ZONE)
+def test_rest_dates_with_an_offset_beyond_any_zone_are_400(rest, value):
+    for name in ("calldate_from", "calldate_to", "callend_to"):
+        rest_error(rest.get("/api/v1/calls/", {name: value}), "range")
+
+
+def test_rest_dates_with_a_real_zone_offset_are_accepted(rest):
+    for value in ("2024-09-15T00:26:28+14:00", "2024-09-15T00:26:28-12:00"):
+        assert rest.get("/api/v1/calls/", {"calldate_to": value}).status_code == 200
 
 
 @pytest.mark.parametrize("value", YEAR_ONE)

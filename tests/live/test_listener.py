@@ -8,12 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from apps.accounts.services import apitoken_issue
 from apps.cdr.models import Cdr, CdrRtp
 from apps.live import hep
 from apps.live.models import ActiveCall, HepListenerStatus
 from apps.live.replay import capture_hep_packets
 from apps.sensors.models import Sensor
-from apps.users.services import token_issue, user_create
+from apps.users.services import user_create
 from tests.conftest import PASSWORD
 
 from .conftest import send_tcp, send_udp, wait_for
@@ -62,7 +63,7 @@ def test_counters_show_in_the_rest_sensor_resource(tenant_a, hep_a, hep_server, 
     server.stop()
     admin = user_create(username="ops", tenant=tenant_a, password=PASSWORD, is_admin=True)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=admin)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {apitoken_issue(user=admin)}")
     pk = Sensor.objects.get(tenant=tenant_a, id_sensor=2).pk
     body = client.get(f"/api/v1/sensors/{pk}/").json()
     assert body["hep_agent_id"] == hep_a[0]

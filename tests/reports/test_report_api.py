@@ -103,7 +103,7 @@ def test_rest_crud_validates_with_the_call_filterset(tenant_a, admin_a, calls):
     )
     assert created.status_code == 201, created.content
     again = client.post("/api/v1/reports/", {"description": "Trunk"}, format="json")
-    assert again.status_code == 400 and "already exists" in again.json()["detail"]
+    assert again.status_code == 409 and "already exists" in again.json()["detail"]
     bad = client.post("/api/v1/reports/", {"description": "X", "filters": {"no_such": "1"}}, format="json")
     assert bad.status_code == 400
     bad = client.post("/api/v1/reports/", {"description": "X", "filters": {"id_sensor": "abc"}}, format="json")

@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES",
+        "ReportRunStatusEnum": "apps.reports.models.ReportRun.STATUSES",
         # two choice sets named `kind`: media exports keep KindEnum, alert rules get AlertKindEnum
         "KindEnum": "apps.media.models.ExportJob.KIND_CHOICES",
         "AlertKindEnum": "apps.alerts.api.serializers.KIND_CHOICES",

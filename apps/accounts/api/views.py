@@ -1,6 +1,6 @@
 """REST endpoints that prove who someone is: the password-for-token exchange and 2FA enrollment codes."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,7 +52,11 @@ class UserEnrollmentCodeView(ActorMixin, APIView):
 
     admin_only = True
 
-    @extend_schema(request=None, responses={201: EnrollmentCodeSerializer})
+    @extend_schema(
+        request=None,
+        responses={201: EnrollmentCodeSerializer},
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+    )
     def post(self, request, pk):
         user = user_get(actor=self.actor, user_id=pk)
         code, expires_at = enrollment_code_issue(user=user, issued_by=request.user)

@@ -1,12 +1,65 @@
+import re
+
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.reports.metrics import SHORT_CALL_MAX
 from apps.reports.models import ReportDefinition, ReportRun, ReportSchedule
+from apps.reports.rendering import CHARTS
+from apps.reports.selectors import METRIC_NAMES
+
+SCHEDULE_FORMATS = ("png", "csv", "json")  # the HTML body is always sent
+# ner_codes: SIP classes (4) and codes (603), comma-separated (metrics.ner_codes_parse)
+NER_CODES = r"^ *([1-6]|[1-6][0-9]{2}) *(, *([1-6]|[1-6][0-9]{2}) *)*$"
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+class CallFiltersField(serializers.DictField):
+    """A saved call search: the call list's filters by their REST names (checked by the service)."""
+
+
+class CallFiltersFieldSchema(OpenApiSerializerFieldExtension):
+    """The saved filter's schema is the call list's: one property per filter, with that query parameter's
+    schema (a list parameter takes one value here, or the comma-separated text), and the custom headers."""
+
+    target_class = CallFiltersField
+
+    def map_serializer_field(self, auto_schema, direction):
+        from apps.cdr.api.views import CdrViewSet
+        from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX, HEADER_NAME
+
+        view = CdrViewSet(action="list", format_kwarg=None, request=None, kwargs={}, args=(), swagger_fake_view=True)
+        schema = type(auto_schema)()
+        schema.view, schema.method, schema.path, schema.registry = view, "GET", "/", auto_schema.registry
+        properties = {}
+        for parameter in schema._get_filter_parameters():
+            value = dict(parameter["schema"])
+            if value.get("type") == "array":
+                item = value["items"]
+                value = {"anyOf": [item, {"type": "string", "pattern": r"^-?[0-9]+(,-?[0-9]+)*$"}]}
+            properties[parameter["name"]] = {**value, "description": parameter.get("description", "")}
+        return {
+            "type": "object",
+            "properties": properties,
+            "patternProperties": {f"^{CUSTOM_HEADER_PREFIX}{HEADER_NAME.regex.pattern[1:]}": {"type": "string"}},
+            "additionalProperties": False,
+            "description": "call search filters under their REST names (those of GET /calls/)",
+        }
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    filters = serializers.DictField(required=False, help_text="call search filters under their REST names")
-    metrics = serializers.ListField(child=serializers.CharField(), required=False)
-    charts = serializers.ListField(child=serializers.CharField(), required=False)
+    filters = CallFiltersField(required=False)
+    metrics = serializers.ListField(child=serializers.ChoiceField(choices=METRIC_NAMES), required=False)
+    charts = serializers.ListField(child=serializers.ChoiceField(choices=CHARTS), required=False)
+    ner_codes = serializers.CharField(
+        max_length=200,
+        required=False,
+        validators=[RegexValidator(NER_CODES, _("List SIP classes (4) or codes (603), comma-separated."))],
+    )
+    short_seconds = serializers.IntegerField(min_value=1, max_value=SHORT_CALL_MAX, required=False)
 
     class Meta:
         model = ReportDefinition
@@ -28,11 +81,24 @@ class UserIdsField(serializers.ListField):
         return [user.pk for user in data.all()] if hasattr(data, "all") else super().to_representation(data)
 
 
+@extend_schema_field({"type": "string", "pattern": LOCAL_TIME, "example": "07:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in the tenant's zone, HH:MM[:SS]: no offset (a JSON schema `time` would demand one)."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.match(LOCAL_TIME, value):
+            raise serializers.ValidationError(_("Enter a time as HH:MM or HH:MM:SS."))
+        return super().to_internal_value(value)
+
+
 class ReportScheduleSerializer(serializers.ModelSerializer):
     report = serializers.IntegerField(source="report_id")
-    recipients = serializers.ListField(child=serializers.CharField(), required=False)
+    time = LocalTimeField(required=False)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, help_text="0 = Monday")
+    day = serializers.IntegerField(min_value=1, max_value=28, required=False, help_text="day of the month")
+    recipients = serializers.ListField(child=serializers.EmailField(), required=False)
     recipient_users = UserIdsField(required=False)
-    formats = serializers.ListField(child=serializers.CharField(), required=False)
+    formats = serializers.ListField(child=serializers.ChoiceField(choices=SCHEDULE_FORMATS), required=False)
 
     class Meta:
         model = ReportSchedule
@@ -45,7 +111,7 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
 
 class ReportRunSerializer(serializers.ModelSerializer):
     formats = serializers.SerializerMethodField()
-    status = serializers.CharField(read_only=True, help_text="pending, running, sent or failed")
+    status = serializers.ChoiceField(choices=ReportRun.STATUSES, read_only=True)
 
     class Meta:
         model = ReportRun

@@ -11,6 +11,7 @@ from apps.core.exceptions import InvalidInput
 from apps.media.api.views import JsonOnlyNegotiation
 from apps.reports.delivery import schedule_send_now
 from apps.reports.selectors import (
+    OUTPUT_TYPES,
     report_get,
     report_list,
     report_output,
@@ -33,8 +34,28 @@ from apps.reports.services import (
 from .serializers import ReportRunSerializer, ReportScheduleSerializer, ReportSerializer
 
 
-def query(name, description, enum=None):
-    return OpenApiParameter(name, str, OpenApiParameter.QUERY, description=description, enum=enum)
+def query(name, description, enum=None, required=False):
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, description=description, enum=enum, required=required)
+
+
+# `from` / `to`: a date, or a date and time (local to the user unless it carries an offset)
+MOMENT = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
+
+
+def moment(name, description):
+    return OpenApiParameter(name, MOMENT, OpenApiParameter.QUERY, description=description, required=True)
+
+
+def path_id():
+    return OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+
+def files(*kinds):
+    """The 200 answer of a file download, in each of its real media types."""
+    return {
+        (200, OUTPUT_TYPES[kind].split(";")[0]): OpenApiTypes.OBJECT if kind == "json" else OpenApiTypes.BINARY
+        for kind in kinds
+    }
 
 
 def file_response(content, content_type, filename, inline=True):
@@ -51,6 +72,7 @@ class ReportViewSet(ScopedModelViewSet):
     content_negotiation_class = JsonOnlyNegotiation  # `format` picks the file, not a renderer
     serializer_class = ReportSerializer
     required_flag = "can_cdr"
+    error_statuses = dict.fromkeys(("create", "update", "partial_update"), (409,))  # the description is taken
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -73,10 +95,11 @@ class ReportViewSet(ScopedModelViewSet):
         report_delete(actor=self.actor, report=instance)
 
     @extend_schema(
-        responses={(200, "image/png"): OpenApiTypes.BINARY, (200, "application/json"): OpenApiTypes.OBJECT},
+        responses=files("png", "json", "csv"),
         parameters=[
-            query("from", "start: a date or date and time, in your time zone"),
-            query("to", "end: a date (that whole day) or a date and time"),
+            path_id(),
+            moment("from", "start: a date or date and time, in your time zone"),
+            moment("to", "end: a date (that whole day) or a date and time; the period must follow `from`"),
             query("format", "png (default), json or csv", enum=["png", "json", "csv"]),
         ],
     )
@@ -98,6 +121,8 @@ class ReportScheduleViewSet(ScopedModelViewSet):
     content_negotiation_class = JsonOnlyNegotiation  # `format` picks the file, not a renderer
     serializer_class = ReportScheduleSerializer
     required_flag = "can_reports_edit"
+    # the report or a recipient user is not the tenant's (apps/core/api/schema.py)
+    error_statuses = dict.fromkeys(("create", "update", "partial_update"), (404,))
 
     def get_queryset(self):
         return schedule_list(actor=self.actor)
@@ -120,14 +145,17 @@ class ReportScheduleViewSet(ScopedModelViewSet):
     def perform_destroy(self, instance):
         schedule_delete(actor=self.actor, schedule=instance)
 
-    @extend_schema(request=None, responses={202: ReportRunSerializer})
+    @extend_schema(request=None, responses={202: ReportRunSerializer}, parameters=[path_id()])
     def send(self, request, pk=None):
         run = schedule_send_now(actor=self.actor, schedule=self.get_object())
         return Response(ReportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        responses={(200, "text/html"): OpenApiTypes.BINARY},
-        parameters=[query("format", "html (default), png, json or csv", enum=["html", "png", "json", "csv"])],
+        responses=files("html", "png", "json", "csv"),
+        parameters=[
+            path_id(),
+            query("format", "html (default), png, json or csv", enum=["html", "png", "json", "csv"]),
+        ],
     )
     def preview(self, request, pk=None):
         fmt = request.query_params.get("format") or "html"
@@ -149,8 +177,8 @@ class ReportRunViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         return run_list(actor=self.actor)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-        parameters=[query("format", "png, csv, json or html", enum=["png", "csv", "json", "html"])],
+        responses=files("png", "csv", "json", "html"),
+        parameters=[path_id(), query("format", "png, csv, json or html", enum=["png", "csv", "json", "html"])],
     )
     def download(self, request, pk=None):
         fmt = request.query_params.get("format") or "png"
