@@ -193,6 +193,7 @@ SPECTACULAR_SETTINGS = {
         # two choice sets named `kind`: media exports keep KindEnum, alert rules get AlertKindEnum
         "KindEnum": "apps.media.models.ExportJob.KIND_CHOICES",
         "AlertKindEnum": "apps.alerts.api.serializers.KIND_CHOICES",
+        "StatusEnum": "apps.media.models.ExportJob.STATUS_CHOICES",  # exports and capture uploads share it
     },
     "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }
