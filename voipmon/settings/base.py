@@ -190,6 +190,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartyEnum": "apps.cdr.models.WHOHANGED_CHOICES",
         "ReportRunStatusEnum": "apps.reports.models.ReportRun.STATUSES",
+        # two choice sets named `kind`: media exports keep KindEnum, alert rules get AlertKindEnum
+        "KindEnum": "apps.media.models.ExportJob.KIND_CHOICES",
+        "AlertKindEnum": "apps.alerts.api.serializers.KIND_CHOICES",
+        "StatusEnum": "apps.media.models.ExportJob.STATUS_CHOICES",  # exports and capture uploads share it
     },
     "COMPONENT_SPLIT_REQUEST": True,  # request bodies state what they refuse (minLength of required names)
 }

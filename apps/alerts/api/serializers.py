@@ -1,22 +1,195 @@
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.alerts.models import COUNT_MODES, KINDS, AlertEvent, AlertRule
+from apps.alerts.services import CONCURRENT_BY, DROP_BY
+from apps.cdr.filtersets import CdrFilterSet
+from apps.core.api.schema import with_validator_schemas
+
+# The enums' choices, named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (media exports have a `kind` too).
+KIND_CHOICES = [(kind, kind) for kind in KINDS]
+COUNT_MODE_CHOICES = [(mode, mode) for mode in COUNT_MODES]
+
+# What the service accepts, stated as JSON schema (the service stays the one that checks and explains).
+# Patterns are narrower than the service's checks where the checks are Django's validators (e-mail, URL).
+NUMBER = {"type": "number", "minimum": 0, "maximum": 1_000_000}
+CODE = {"type": "string", "pattern": "^(0|[1-6]|[1-6]xx|[1-6][0-9][0-9])$"}
+PARAMS_BY_KIND = {
+    "mos, loss, jitter, delay, pdd": ({"value": NUMBER}, ["value"]),
+    "one_way, missing_rtp, sensor_silence, sequential": ({}, []),
+    "sip_response (codes, or every: true)": (
+        {"codes": {"type": "array", "items": CODE}, "every": {"type": "boolean"}},
+        [],
+    ),
+    "traffic_drop": ({"by": {"type": "string", "enum": list(DROP_BY)}, "minimum": NUMBER}, []),
+    "concurrent_calls": ({"by": {"type": "string", "enum": list(CONCURRENT_BY)}}, ["by"]),
+    "destination": (
+        {"allow": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[0-9]+$"}}},
+        ["allow"],
+    ),
+}
+SIP_CODES_OR_EVERY = [  # give codes, or every: true
+    {"required": ["codes"], "properties": {"codes": {"minItems": 1}}},
+    {"required": ["every"], "properties": {"every": {"enum": [True]}}},
+]
+PARAMS_SCHEMA = {
+    "description": "kind-specific parameters, one shape per kind (docs/alerts.md): "
+    + "; ".join(f"{kinds}: {', '.join(props) or 'none'}" for kinds, (props, _) in PARAMS_BY_KIND.items()),
+    "anyOf": [
+        {
+            "type": "object",
+            "title": kinds,
+            "properties": props,
+            **({"required": required} if required else {}),
+            **({"anyOf": SIP_CODES_OR_EVERY} if "codes" in props else {}),
+            "additionalProperties": False,
+        }
+        for kinds, (props, required) in PARAMS_BY_KIND.items()
+    ],
+}
+EMAIL = "^[a-z0-9_+-]{1,20}(\\.[a-z0-9_+-]{1,20}){0,2}@([a-z0-9]{1,20}\\.){1,3}[a-z]{2,10}$"
+URL = "^https?://([a-z0-9]{1,20}\\.){1,3}[a-z]{2,10}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]{0,20}){0,4}$"
+ACTIONS_SCHEMA = {
+    "type": "array",
+    "description": "what a firing does: e-mail addresses, or a webhook whose body is signed with the secret",
+    "items": {
+        "oneOf": [
+            {
+                "type": "object",
+                "title": "email",
+                "properties": {
+                    "type": {"type": "string", "enum": ["email"]},
+                    "to": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": EMAIL}},
+                },
+                "required": ["type", "to"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "title": "webhook",
+                "properties": {
+                    "type": {"type": "string", "enum": ["webhook"]},
+                    "url": {"type": "string", "pattern": URL},
+                    "secret": {"type": "string", "minLength": 1},
+                },
+                "required": ["type", "url", "secret"],
+                "additionalProperties": False,
+            },
+        ]
+    },
+}
+BIGINT = 2**63 - 1
+INT = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
+
+
+@extend_schema_field(PARAMS_SCHEMA)
+class ParamsField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(ACTIONS_SCHEMA)
+class ActionsField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": INT, "description": "sensor numbers; empty: every sensor"})
+class SensorsField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": 7},
+        "description": "weekdays 1 (Monday) .. 7; empty: every day",
+    }
+)
+class DaysField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0, "maximum": 24},
+        "oneOf": [{"maxItems": 0}, {"minItems": 2, "maxItems": 2}],
+        "description": "[from, to) whole hours in the tenant's zone (to before from wraps past midnight); "
+        "empty: all day",
+    }
+)
+class HoursField(serializers.JSONField):
+    pass
+
+
+class CallFiltersField(serializers.JSONField):
+    """The call search's filters under their REST names. A list (comma-separated filters) or a boolean is
+    stored as the query string would carry it, so the one call search parses it the same way."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        if not isinstance(data, dict):
+            return data  # the service explains
+        return {name: self.as_query_value(value) for name, value in data.items()}
+
+    @staticmethod
+    def as_query_value(value):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return ",".join(CallFiltersField.as_query_value(v) for v in value)
+        return value if isinstance(value, str | dict) or value is None else str(value)
+
+
+class CallFiltersFieldExtension(OpenApiSerializerFieldExtension):
+    """Each filter's schema is the calls endpoint's query parameter's (same FilterSet, same validators)."""
+
+    target_class = CallFiltersField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return {"type": "object", "additionalProperties": {"type": "string"}}
+        filters = DjangoFilterExtension(DjangoFilterBackend)
+        model = CdrFilterSet._meta.model
+        properties = {}
+        for name, flt in CdrFilterSet.base_filters.items():
+            for parameter in filters.resolve_filter_field(auto_schema, model, CdrFilterSet, name, flt):
+                schema = dict(parameter.get("schema", {}))
+                if schema.get("type") == "array":  # a comma-separated list of 64-bit integers
+                    schema.pop("maximum", None)
+                    schema["items"] = {**schema.get("items", {}), "minimum": -BIGINT, "maximum": BIGINT}
+                if schema.get("format") == "date-time":  # the call search's years: 1000 to 9998
+                    schema["pattern"] = (  # and UTC offsets within +-15:59
+                        "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-.*([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$"
+                    )
+                validators = [*flt.field.validators, *flt.extra.get("validators", ())]
+                properties[parameter["name"]] = with_validator_schemas(schema, validators)
+        return {
+            "type": "object",
+            "description": "call search filters under their REST names (the calls endpoint's parameters; "
+            "custom_header__NAME too)",
+            "properties": properties,
+            "additionalProperties": False,
+        }
 
 
 class AlertRuleSerializer(serializers.ModelSerializer):
     """Shapes only; every field's meaning is checked by the service (one message per bad field)."""
 
-    # plain strings (checked by the service): a choice field named `kind` collides with other apps' enums
-    kind = serializers.CharField(help_text="one of " + ", ".join(KINDS))
-    count_mode = serializers.CharField(required=False, help_text="one of " + ", ".join(COUNT_MODES))
-    filters = serializers.JSONField(required=False, help_text="call search filters under their REST names")
-    params = serializers.JSONField(required=False, help_text="kind-specific parameters (docs/alerts.md)")
-    sensors = serializers.JSONField(required=False)
-    active_days = serializers.JSONField(required=False, help_text="weekdays 1 (Monday) .. 7; empty: every day")
-    active_hours = serializers.JSONField(required=False, help_text="[from, to) hours in the tenant's zone")
-    actions = serializers.JSONField(
-        required=False, help_text='[{"type": "email", "to": [...]}, {"type": "webhook", "url": ..., "secret": ...}]'
-    )
+    kind = serializers.ChoiceField(choices=KIND_CHOICES)
+    count_mode = serializers.ChoiceField(choices=COUNT_MODE_CHOICES, required=False)
+    # the service's bounds (at most 100 for a percent count mode: a cross-field rule the schema cannot state)
+    threshold = serializers.FloatField(required=False, min_value=0, max_value=10**9)
+    window_minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)
+    once_per_hours = serializers.FloatField(required=False, min_value=0, max_value=24 * 366)
+    filters = CallFiltersField(required=False)
+    params = ParamsField(required=False)
+    sensors = SensorsField(required=False)
+    active_days = DaysField(required=False)
+    active_hours = HoursField(required=False)
+    actions = ActionsField(required=False)
 
     class Meta:
         model = AlertRule
