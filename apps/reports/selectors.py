@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.cdr.filterkit import sip_response_q
 from apps.cdr.selectors import cdr_search
+from apps.core.bounds import date_check
 from apps.core.exceptions import InvalidInput, NotFound
 
 from . import metrics as metric_defs
@@ -369,7 +370,7 @@ def moment_parse(value, zone, name, *, end):
         raise InvalidInput(_("%(name)s is required.") % {"name": name})
     try:
         if len(text) == 10:
-            day = dt.date.fromisoformat(text)
+            day = date_check(dt.date.fromisoformat(text), name=name)
             moment = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time())
         else:
             moment = dt.datetime.fromisoformat(text)
@@ -378,6 +379,7 @@ def moment_parse(value, zone, name, *, end):
             _("%(name)s must be a date (YYYY-MM-DD) or a date and time, not %(value)s.")
             % {"name": name, "value": value}
         ) from None
+    date_check(moment, name=name)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment
