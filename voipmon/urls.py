@@ -12,6 +12,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/sso/", include("apps.accounts.sso_urls")),  # namespace "social", as social-auth expects
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.live.urls_web")),  # active calls
+    path("", include("apps.reports.urls_web")),  # reports, schedules, sent
+    path("", include("apps.alerts.urls_web")),  # alert rules and events
+    path("", include("apps.sharing.urls_web")),  # share links a user made
+    path("admin-tenant/", include("apps.users.urls_web")),  # tenant administration: users and groups
+    path("admin-tenant/sensors/", include("apps.sensors.urls_web")),
+    path("admin-tenant/capture/", include("apps.capture.urls_web")),
+    path("admin-tenant/branding/", include("apps.branding.urls_web")),
     path("", include("apps.sharing.urls")),
     path("", include("apps.branding.urls")),
     path("", include("apps.legacy.urls")),

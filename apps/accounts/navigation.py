@@ -22,13 +22,25 @@ class NavItem:
     key: str
     label: str
     url_name: str
-    flag: str | None = None  # capability flag the page requires; None: every signed-in user
+    flag: str | tuple | None = None  # capability flag the page requires (a tuple: any of them); None: everyone
     admin_site: bool = False  # shown when the admin site lets this request in (active verified superusers)
+    tenant_admin: bool = False  # shown to the administrators of a tenant (the page refuses everyone else)
+
+    def allows(self, actor):
+        flags = (self.flag,) if isinstance(self.flag, str) else (self.flag or ())
+        if flags and not any(actor.can(flag) for flag in flags):
+            return False
+        return not self.tenant_admin or (actor.is_admin and actor.tenant_id is not None)
 
 
 NAV_ITEMS = (
     NavItem("home", _("Home"), "home"),
     NavItem("calls", _("Calls (API)"), "cdr-list", flag="can_cdr"),
+    NavItem("active-calls", _("Active calls"), "live:active-calls", flag="can_activecalls"),
+    NavItem("reports", _("Reports"), "reports:index", flag=("can_cdr", "can_reports_show_sent")),
+    NavItem("alerts", _("Alerts"), "alerts:index", flag=("can_alerts_edit", "can_alerts_show_sent")),
+    NavItem("shares", _("Share links"), "sharing:links", flag="can_cdr"),
+    NavItem("admin-tenant", _("Tenant administration"), "tenant-admin:index", tenant_admin=True),
     NavItem("api-docs", _("API documentation"), "api-docs"),
     NavItem("profile", _("Profile"), "accounts:profile"),
     NavItem("admin", _("Administration"), "admin:index", admin_site=True),
@@ -39,7 +51,7 @@ def nav_items_for(request, actor):
     """The items of NAV_ITEMS this request's user may open, as dicts for the template."""
     items = []
     for item in NAV_ITEMS:
-        if item.flag and not actor.can(item.flag):
+        if not item.allows(actor):
             continue
         if item.admin_site and not admin.site.has_permission(request):
             continue

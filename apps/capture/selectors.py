@@ -16,3 +16,10 @@ def capture_upload_get(*, actor, upload_id):
         return capture_upload_list(actor=actor).get(pk=id_or_none(upload_id))
     except (CaptureUpload.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Upload %(id)s not found.") % {"id": upload_id}) from None
+
+
+def capture_settings_get(*, actor):
+    """The actor's tenant's capture settings (None when it has none yet)."""
+    from .models import CaptureSettings
+
+    return CaptureSettings.objects.visible_to(actor).first()

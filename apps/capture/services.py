@@ -269,3 +269,21 @@ def capture_upload_process(*, upload_id):
 def capture_uploads_requeue() -> int:
     """Queue again the uploads whose message may have been lost (see apps.core.jobs.jobs_requeue)."""
     return jobs_requeue(model=CaptureUpload, task=capture_upload_process_task)
+
+
+@transaction.atomic
+def capture_settings_update(*, actor, custom_headers, match_header):
+    """A tenant administrator sets which SIP headers each new call keeps and which header links legs."""
+    actor.require_admin()
+    names = [h.strip() for h in str(custom_headers or "").replace("\n", ",").split(",") if h.strip()]
+    for name in [*names, str(match_header or "").strip()]:
+        if name and not all(c.isalnum() or c in "-_." for c in name):
+            raise InvalidInput(_("%(name)s is not a SIP header name.") % {"name": name[:60]})
+    row = CaptureSettings.objects.visible_to(actor).select_for_update().first()
+    if row is None:
+        row = CaptureSettings(tenant_id=actor.tenant_id)
+    row.custom_headers = ", ".join(names)
+    row.match_header = str(match_header or "").strip()
+    row.full_clean()
+    row.save()
+    return row

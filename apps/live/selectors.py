@@ -96,3 +96,15 @@ def sensor_external_list(*, actor, id_sensor=None):
 
 def listener_status_list():
     return list(HepListenerStatus.objects.all())
+
+
+def active_call_commands_waiting(*, actor, callrefs):
+    """{callref: command} of the commands on these (visible) calls that the listener has not applied yet:
+    the page shows "pause requested" until the call's own state says paused."""
+    waiting = (
+        ActiveCallCommand.objects.visible_to(actor)
+        .filter(callref__in=list(callrefs), applied_at__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("callref", "command")
+    )
+    return dict(waiting)

@@ -26,3 +26,16 @@ def sensor_get_for_command(*, tenant, id_sensor):
     if sensor is None:
         raise NotFound(_("Sensor %(id)s does not exist in this tenant.") % {"id": id_sensor})
     return sensor
+
+
+def sensor_get(*, actor, sensor_id):
+    """A sensor of the actor's tenant by its row id; another tenant's is 404."""
+    from django.utils.translation import gettext as _
+
+    from apps.core.bounds import id_or_none
+    from apps.core.exceptions import NotFound
+
+    try:
+        return sensor_list(actor=actor).get(pk=id_or_none(sensor_id))
+    except (Sensor.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Sensor %(id)s not found.") % {"id": sensor_id}) from None

@@ -92,3 +92,12 @@ def sensor_hep_counters_add(*, counts):
             if last is not None:
                 changes["hep_last_packet_at"] = dt.datetime.fromtimestamp(last, tz=dt.UTC)
             Sensor.objects.filter(pk=pk).update(**changes)
+
+
+def sensor_hep_key_issue(*, actor, sensor, agent_id):
+    """A tenant administrator gives one of the tenant's sensors a HEP agent id and a new generated key;
+    the key is returned in clear once (only its hash is kept)."""
+    actor.require_admin()
+    if sensor.tenant_id != actor.tenant_id:
+        raise InvalidInput(_("This sensor is not of your tenant."))
+    return sensor_hep_enable(sensor=sensor, agent_id=agent_id)

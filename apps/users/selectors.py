@@ -68,3 +68,11 @@ def user_get(*, actor, user_id):
         return user_list(actor=actor).get(pk=id_or_none(user_id))
     except (User.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("User %(id)s not found.") % {"id": user_id}) from None
+
+
+def usergroup_get(*, actor, group_id):
+    actor.require_admin()
+    try:
+        return usergroup_list(actor=actor).get(pk=id_or_none(group_id))
+    except (UserGroup.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Group %(id)s not found.") % {"id": group_id}) from None

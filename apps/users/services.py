@@ -152,3 +152,55 @@ def user_timezone_set(*, user, timezone):
     user.timezone = timezone
     user.save(update_fields=["timezone"])
     return user
+
+
+# groups ---------------------------------------------------------------------------------------------
+
+
+def _usergroup_name_check(*, actor, name, group=None):
+    from .models import UserGroup
+
+    name = str(name or "").strip()
+    if not name:
+        raise InvalidInput(_("A group needs a name."))
+    taken = UserGroup.objects.visible_to(actor).filter(name=name)
+    if group is not None:
+        taken = taken.exclude(pk=group.pk)
+    if taken.exists():
+        raise Conflict(_("A group named %(name)s already exists.") % {"name": name})
+    return name
+
+
+def _usergroup_flags(flags):
+    unknown = set(flags) - set(CAPABILITY_FLAGS)
+    if unknown:
+        raise InvalidInput(_("Unknown capability flag: %(flags)s") % {"flags": ", ".join(sorted(unknown))})
+    return {flag: bool(value) for flag, value in flags.items()}
+
+
+@transaction.atomic
+def usergroup_create(*, actor, name, flags=None):
+    """A group of the actor's tenant; its flags are the defaults of its members."""
+    from .models import UserGroup
+
+    actor.require_admin()
+    name = _usergroup_name_check(actor=actor, name=name)
+    return UserGroup.objects.create(tenant_id=actor.tenant_id, name=name, **_usergroup_flags(flags or {}))
+
+
+@transaction.atomic
+def usergroup_update(*, actor, group, name=None, flags=None):
+    actor.require_admin()
+    if name is not None:
+        group.name = _usergroup_name_check(actor=actor, name=name, group=group)
+    for flag, value in _usergroup_flags(flags or {}).items():
+        setattr(group, flag, value)
+    group.save()
+    return group
+
+
+@transaction.atomic
+def usergroup_delete(*, actor, group):
+    """Members keep their own flags and lose the group's defaults."""
+    actor.require_admin()
+    group.delete()
