@@ -61,7 +61,8 @@ def _user_form_page(request, actor, user=None):
     creating = user is None
     status, error = 200, None
     if request.method == "POST":
-        form = UserForm(request.POST, groups=groups, sensors=sensors, creating=creating)
+        initial = None if creating else {"username": user.username}  # the name is shown, not changed
+        form = UserForm(request.POST, initial=initial, groups=groups, sensors=sensors, creating=creating)
         flags = FlagsForm(request.POST)
         if form.is_valid() and flags.is_valid():
             data = dict(form.cleaned_data)
@@ -73,8 +74,14 @@ def _user_form_page(request, actor, user=None):
             fields = {**{k: v for k, v in data.items() if k in USER_EDITABLE}, **flags.values()}
             try:
                 if creating:
+                    sensors = fields.pop("enable_sensors")
                     user = user_create(
-                        username=username, tenant=request.user.tenant, password=password, check_password=True, **fields
+                        username=username,
+                        tenant=request.user.tenant,
+                        password=password,
+                        check_password=True,
+                        sensors=sensors,
+                        **fields,
                     )
                     messages.success(request, _("User %(name)s is created.") % {"name": user.username})
                 else:

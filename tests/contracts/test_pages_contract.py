@@ -54,8 +54,11 @@ def test_the_sign_in_form_brings_the_user_back_home(client, user_a):
     ("who", "expected"),
     [
         ("no_flags", {"home", "api-docs", "profile"}),
-        ("can_cdr", {"home", "calls", "api-docs", "profile"}),
-        ("tenant_admin_staff", {"home", "calls", "api-docs", "profile"}),
+        ("can_cdr", {"home", "calls", "reports", "shares", "api-docs", "profile"}),
+        (
+            "tenant_admin_staff",
+            {"home", "calls", "active-calls", "reports", "alerts", "shares", "admin-tenant", "api-docs", "profile"},
+        ),
         ("superuser", {"home", "api-docs", "profile", "admin"}),  # a platform operator, in no tenant
     ],
 )
@@ -105,3 +108,21 @@ def test_home_times_are_in_the_users_time_zone(client, tenant_a, own_zone, shown
     shown = re.search(r'<time id="home-last-login" datetime="([^"]+)">([^<]+)</time>', page)
     assert shown.group(1) == local.isoformat()
     assert shown.group(2).startswith(local.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [
+        ({"can_activecalls": True}, {"active-calls"}),
+        ({"can_reports_show_sent": True}, {"reports"}),  # the sent history, without the definitions
+        ({"can_alerts_show_sent": True}, {"alerts"}),  # the events, without the rules
+        ({"can_alerts_edit": True}, {"alerts"}),
+    ],
+)
+def test_feature_links_follow_their_flags(client, tenant_a, flags, shown):
+    user = user_create(username="feat", tenant=tenant_a, password=PASSWORD, flags=flags)
+    client.force_login(user)
+    keys = set(nav_keys(client.get(reverse("accounts:profile"))))
+    assert keys - {"home", "api-docs", "profile"} == shown
+    for key in shown:  # the link opens (the alerts of an events-only reader forward to the events)
+        assert client.get(nav_keys(client.get("/"))[key], follow=True).status_code == 200
