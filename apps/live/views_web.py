@@ -42,6 +42,8 @@ def active_call_rows(actor, id_sensor=None):
     for row in rows:
         command = waiting.get(row["callreference"])
         row["pending"] = command
+        for side, key in (("caller", "src_mosf1_avg"), ("callee", "dst_mosf1_avg")):  # listcalls keeps MOS x10
+            row[f"mos_{side}"] = None if row.get(key) is None else f"{row[key] / 10:.1f}"
         row["state_label"] = STATE_LABELS.get(row["state"], row["state"] or "")
         # a requested command not applied yet is what the user sees next: pause asked -> offer nothing twice
         row["paused_next"] = row["recording_paused"] if command is None else command == ActiveCallCommand.PAUSE

@@ -40,7 +40,10 @@ def objects(world):
     rule = {"kind": "mos", "params": {"value": 3.1}, "threshold": 1, "window_minutes": 5}
     objs = {
         "report": (report_create(actor=a, description="daily"), report_create(actor=b, description="daily")),
-        "rule": (alert_rule_create(actor=a, name="low mos", **rule), alert_rule_create(actor=b, name="low mos", **rule)),
+        "rule": (
+            alert_rule_create(actor=a, name="low mos", **rule),
+            alert_rule_create(actor=b, name="low mos", **rule),
+        ),
         "share": (
             share_link_create(actor=a, cdr_id=world.calls["inside"].pk)[0],
             share_link_create(actor=b, cdr_id=world.calls["foreign"].pk)[0],
@@ -139,7 +142,11 @@ def test_page_needs_its_flag(client, world, url, flags, method, kind):
         assert client.get(target).status_code == 200
 
 
-@pytest.mark.parametrize(("url", "flags", "method", "kind"), [p for p in PAGES if p[3]], ids=[i for i, p in zip(IDS, PAGES, strict=True) if p[3]])
+@pytest.mark.parametrize(
+    ("url", "flags", "method", "kind"),
+    [p for p in PAGES if p[3]],
+    ids=[i for i, p in zip(IDS, PAGES, strict=True) if p[3]],
+)
 def test_another_tenants_object_is_404_and_unchanged(client, world, url, flags, method, kind):
     objs = objects(world)
     client.force_login(world.admin_a)
@@ -167,7 +174,9 @@ def test_restricted_user_sees_only_active_calls_inside_the_restriction(client, w
     fragment = client.get("/active-calls/", headers={"HX-Request": "true"})
     assert "<html" not in fragment.content.decode() and refs_on_page(fragment) == shown
     client.force_login(world.admin_a)
-    assert refs_on_page(client.get("/active-calls/")) == {active_call_ref(world.calls[k]) for k in ("inside", "out_number", "out_sensor")}
+    assert refs_on_page(client.get("/active-calls/")) == {
+        active_call_ref(world.calls[k]) for k in ("inside", "out_number", "out_sensor")
+    }
 
 
 @pytest.mark.parametrize("hidden", ["out_number", "out_sensor", "foreign"])

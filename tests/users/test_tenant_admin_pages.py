@@ -63,7 +63,12 @@ def test_editing_a_user_stores_exactly_what_was_posted(client, admin, user_a):
     assert response.status_code == 302, response.content.decode()[:3000]
     user_a.refresh_from_db()
     assert (user_a.can_activecalls, user_a.can_cdr, user_a.can_pcap) == (True, False, None)
-    assert (user_a.enable_sensors, user_a.restrict_ips, user_a.req_2fa, user_a.blocked) == ([2], "10.0.0.0/8", True, True)
+    assert (user_a.enable_sensors, user_a.restrict_ips, user_a.req_2fa, user_a.blocked) == (
+        [2],
+        "10.0.0.0/8",
+        True,
+        True,
+    )
     assert user_a.blocked_reason == "left the company"
 
 
@@ -97,7 +102,9 @@ def test_a_group_of_another_tenant_cannot_be_given(client, admin, user_a, tenant
 
 
 def test_capture_settings_are_the_tenants(client, admin, tenant_a, tenant_b):
-    response = post_form(client, "/admin-tenant/capture/", {"custom_headers": "X-Customer, X-Site", "match_header": "X-CID"})
+    response = post_form(
+        client, "/admin-tenant/capture/", {"custom_headers": "X-Customer, X-Site", "match_header": "X-CID"}
+    )
     assert response.status_code == 302
     config = capture_settings_for(tenant_a)
     assert (config.header_names(), config.match_header) == (("X-Customer", "X-Site"), "X-CID")
@@ -124,7 +131,9 @@ def test_a_blocked_user_is_refused_at_the_next_request(client, admin, user_a):
 
 
 def test_a_sensor_is_created_edited_and_its_number_clash_named(client, admin, tenant_a):
-    response = post_form(client, "/admin-tenant/sensors/new/", {"id_sensor": "7", "name": "edge", "timezone": "Europe/Prague"})
+    response = post_form(
+        client, "/admin-tenant/sensors/new/", {"id_sensor": "7", "name": "edge", "timezone": "Europe/Prague"}
+    )
     assert response.status_code == 302
     response = post_form(client, "/admin-tenant/sensors/new/", {"id_sensor": "7", "name": "again", "timezone": "UTC"})
     assert response.status_code == 409 and "Sensor 7 already exists" in response.content.decode()
