@@ -18,8 +18,13 @@ CAPTURE = "sip_g711u_call_both_ways_loss_bye"
 
 
 def test_pause_and_resume_an_active_call_and_see_its_state_change(
-    people, live_server, tenant_a, hep_a, hep_server, client
-):  # noqa: F811
+    people,  # noqa: F811
+    live_server,
+    tenant_a,
+    hep_a,
+    hep_server,
+    client,
+):
     agent = user_create(username="agent", tenant=tenant_a, password=PASSWORD, flags={"can_activecalls": True})
     packets = hep_of(capture_path(CAPTURE), *hep_a)
     t0 = hep.hep_decode(packets[0]).ts
