@@ -198,10 +198,18 @@ def test_restricted_user_sees_only_alert_events_about_calls_they_may_see(client,
     now = timezone.now()
     events = {}
     for key in ("inside", "out_number"):
+        window = {"window_start": now - dt.timedelta(minutes=5), "window_end": now}
         event = AlertEvent.objects.create(
-            tenant=world.tenant_a, rule=rule, key=key, subject=f"subject-{key}",
-            window_start=now - dt.timedelta(minutes=5), window_end=now, measured=2, threshold=1, call_ids=[world.calls[key].pk], call_count=1,
-        )  # fmt: skip
+            tenant=world.tenant_a,
+            rule=rule,
+            key=key,
+            subject=f"subject-{key}",
+            measured=2,
+            threshold=1,
+            call_ids=[world.calls[key].pk],
+            call_count=1,
+            **window,
+        )
         AlertEventCall.objects.create(tenant=world.tenant_a, event=event, cdr=world.calls[key])
         events[key] = event
     client.force_login(world.restricted)
