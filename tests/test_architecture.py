@@ -60,7 +60,8 @@ def unscoped_query():
 
 def thin_files():
     for path in APPS.rglob("*.py"):
-        if path.name in THIN_LAYERS or "legacy" in path.parts or path.parent.name == "api":
+        page = path.name.startswith("views_") or path.name.endswith(("_web.py",))  # pages, their forms and urls
+        if path.name in THIN_LAYERS or page or "legacy" in path.parts or path.parent.name == "api":
             yield path
 
 

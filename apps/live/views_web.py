@@ -8,6 +8,7 @@ JavaScript the buttons are plain forms that come back to the page.
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.exceptions import InvalidInput
@@ -19,10 +20,10 @@ from .selectors import active_call_commands_waiting, active_call_get, active_cal
 from .services import active_call_command, external_active_calls_refresh
 
 STATE_LABELS = {
-    "trying": _("trying"),
-    "ringing": _("ringing"),
-    "connected": _("connected"),
-    "terminating": _("terminating"),
+    "trying": gettext_lazy("trying"),
+    "ringing": gettext_lazy("ringing"),
+    "connected": gettext_lazy("connected"),
+    "terminating": gettext_lazy("terminating"),
 }
 
 

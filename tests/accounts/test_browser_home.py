@@ -48,7 +48,8 @@ def test_sign_in_lands_home_and_the_api_docs_render_offline(browser_page, live_s
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "Welcome, nina"
     nav = page.locator("nav.site-nav a")
-    assert nav.all_inner_texts() == ["Home", "Calls (API)", "API documentation", "Profile"]  # no admin link
+    # can_cdr opens the reports and the share links too; no admin link
+    assert nav.all_inner_texts() == ["Home", "Calls (API)", "Reports", "Share links", "API documentation", "Profile"]
     assert page.locator("nav.site-nav a[aria-current=page]").inner_text() == "Home"
     assert page.locator("#home-timezone").inner_text() == "Europe/Prague"  # the tenant's zone
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)

@@ -49,7 +49,11 @@ def test_pause_and_resume_an_active_call_and_see_its_state_change(
     assert (applied.user_id, applied.result) == (agent.pk, "ok") and applied.applied_at is not None
     assert legacy(client, agent, "listActiveCalls", {})["rows"][0]["recording_paused"] is True
 
-    row.get_by_role("button", name="Resume").click()
+    resume = row.get_by_role("button", name="Resume")  # by keyboard: focus kept across the 2-s refreshes
+    resume.focus()
+    page.wait_for_timeout(2500)  # at least one refresh swaps the table under the focus
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Resume"
+    page.keyboard.press("Enter")
     row.locator(".state-recording").wait_for(timeout=30_000)
     assert ActiveCallCommand.objects.get(callref=ref, command="unpausecall").applied_at is not None
     assert legacy(client, agent, "listActiveCalls", {})["rows"][0]["recording_paused"] is False
