@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -134,6 +135,7 @@ def language_view(request):
         return redirect("accounts:profile")
     language = form.cleaned_data["language"]
     user_language_set(user=request.user, language=language)
+    translation.activate(language or translation.get_language_from_request(request))  # the message below too
     messages.success(request, _("Your language is saved."))
     response = redirect("accounts:profile")
     if language:
