@@ -127,3 +127,17 @@ def test_msgfmt_accepts_the_catalogue(language, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+def test_javascript_strings_go_through_a_djangojs_catalogue():
+    """Today the scripts carry no words: they show texts the server rendered (data-* attributes). A script
+    that calls gettext() needs the JavaScriptCatalog view and a djangojs catalogue in each language."""
+    scripts = [
+        path
+        for path in (*REPO.glob("apps/*/static/**/*.js"), *REPO.glob("voipmon/static/**/*.js"))
+        if not path.name.endswith(".min.js")
+    ]
+    calling = [path for path in scripts if re.search(r"\b(?:n|p|np)?gettext\s*\(", path.read_text(encoding="utf-8"))]
+    for language in LANGUAGES if calling else ():
+        catalogue_file = REPO / "locale" / language / "LC_MESSAGES" / "djangojs.po"
+        assert catalogue_file.exists(), f"{calling[0]} calls gettext(): run makemessages -d djangojs -l {language}"
