@@ -2,8 +2,8 @@
 
 One table. A link appears only when its page exists and the user may open it: its capability flag
 (the same flag the page itself requires, so a link never leads to a 403), or the admin site's own
-rule for the admin. The home is left out for those it forwards to the call browser. Pages of issue 16 (call browser, uploads, ...) join the table as they land; no
-placeholders for pages that do not exist yet.
+rule for the admin. The home is left out for those it forwards to the call browser. Pages of issue 16
+(call browser, uploads, ...) join the table as they land; no placeholders for pages that do not exist yet.
 """
 
 from dataclasses import dataclass

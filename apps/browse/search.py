@@ -227,7 +227,7 @@ def form_groups(values, errors, header_names):
         )
     groups.append({"key": "quality", "label": _("Quality"), "quality": quality})
     headers = [
-        make_field(CUSTOM_HEADER_PREFIX + name, _("Header %(name)s (% wildcards)") % {"name": name}, values, errors)
+        make_field(CUSTOM_HEADER_PREFIX + name, _("Header %(name)s (%% wildcards)") % {"name": name}, values, errors)
         for name in header_names
     ]
     groups.append({"key": "headers", "label": _("Custom headers"), "fields": headers})

@@ -41,15 +41,21 @@ def browse_page(*, actor, search, fields):
 
 
 def browse_rows_all(*, actor, search, fields):
-    """Every row of the search in its order, read in chunks (the CSV export streams them)."""
+    """Every row of the search in its order, read in chunks as they are consumed (the CSV streams them).
+
+    The search is checked now (FilterInvalid before the first byte is sent); the rows come later."""
     queryset = cdr_search(actor=actor, filters=search.filters).order_by(*search.order_by)
     zone = zoneinfo.ZoneInfo(actor.timezone)
     times = [f for f in fields if isinstance(Cdr._meta.get_field(f), DateTimeField)]
-    for values in queryset.values_list(*fields).iterator(chunk_size=CSV_CHUNK):
-        row = dict(zip(fields, values, strict=True))
-        for name in times:
-            row[name] = local_datetime_text(row[name], zone)
-        yield row
+
+    def rows():
+        for values in queryset.values_list(*fields).iterator(chunk_size=CSV_CHUNK):
+            row = dict(zip(fields, values, strict=True))
+            for name in times:
+                row[name] = local_datetime_text(row[name], zone)
+            yield row
+
+    return rows()
 
 
 def saved_filter_list(*, actor):

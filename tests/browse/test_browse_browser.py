@@ -9,8 +9,6 @@ import datetime as dt
 import io
 import zipfile
 
-import pytest
-
 from apps.capture.services import capture_import_file
 from apps.cdr.models import Cdr
 from apps.users.services import user_create
@@ -50,7 +48,9 @@ def oracle(tenant, order):
 
 
 def shown_ids(page):
-    return [int(i) for i in page.locator("#calls-table tbody tr[data-id]").evaluate_all("rs => rs.map(r => r.dataset.id)")]
+    return [
+        int(i) for i in page.locator("#calls-table tbody tr[data-id]").evaluate_all("rs => rs.map(r => r.dataset.id)")
+    ]
 
 
 def arrived(page, *parts):
@@ -95,7 +95,12 @@ def test_call_browser_journey(browser_page, live_server, tenant_a, tenant_b, mak
     assert 25 < len(expected) <= 50  # two pages of 25
     assert int(page.locator("#total-count").get_attribute("data-total")) == len(expected)
     assert shown_ids(page) == expected[:25]
-    assert "caller=420601%25" in page.url and "id_sensor=1" in page.url and "called=" not in page.url and "size=25" in page.url
+    assert (
+        "caller=420601%25" in page.url
+        and "id_sensor=1" in page.url
+        and "called=" not in page.url
+        and "size=25" in page.url
+    )
     page.screenshot(path=str(SHOTS / "calls-search.png"), full_page=True)
 
     # the URL is the whole search: opening it anew gives the same list

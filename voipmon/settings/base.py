@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc files served locally, no CDN
+    "django_htmx",  # htmx itself as a static file (django_htmx/htmx-2.min.js), no CDN
     "django_celery_beat",
     "apps.core",
     "apps.tenants",
@@ -61,7 +62,6 @@ INSTALLED_APPS = [
     "apps.branding",
     "apps.sharing",
     "apps.browse",
-    "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
