@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.capture.models import CaptureSettings
 from apps.cdr.models import Cdr
-from apps.cdr.selectors import cdr_page, cdr_search, local_datetime_text
+from apps.cdr.selectors import cdr_count, cdr_page, cdr_search, local_datetime_text
 from apps.core.bounds import id_or_none
 from apps.core.exceptions import NotFound
 
@@ -26,18 +26,26 @@ def browse_header_names(*, actor):
 
 
 def browse_page(*, actor, search, fields):
-    """(rows, total) of one page of the search; times as text in the actor's time zone."""
+    """(rows, total) of one page of the search; times as text in the actor's time zone.
+
+    The page's ids come from an ordered scan that stops at the page's end, and the total from a plain
+    count (an index-only scan where it can), not from `COUNT(*) OVER ()`: the window must read and sort
+    every matching row before the first one is returned, which over a broad search of a million calls
+    took seconds where the two queries take a fraction of that. A first page shorter than the page size
+    is its own total."""
     queryset = cdr_search(actor=actor, filters=search.filters)
-    return cdr_page(
+    rows = cdr_page(
         actor=actor,
         queryset=queryset,
         columns=fields,
         order_by=search.order_by,
         offset=(search.page - 1) * search.size,
         limit=search.size,
-        with_total=True,
         local_tz=actor.timezone,
     )
+    if search.page == 1 and len(rows) < search.size:
+        return rows, len(rows)
+    return rows, cdr_count(queryset=queryset)
 
 
 def browse_rows_all(*, actor, search, fields):

@@ -60,7 +60,7 @@ def test_every_filter_of_the_filterset_is_one_labelled_field(client, user_a):
     assert len(names) == len(set(names)) and set(names) == set(CdrFilterSet.base_filters)
     assert not set(RESERVED) & set(CdrFilterSet.base_filters)
     client.force_login(user_a)
-    html = client.get(CALLS).content.decode()
+    html = client.get(f"{CALLS}?size=50").content.decode()
     for name in names:
         assert f'id="f-{name}" name="{name}"' in html, name
         assert re.search(rf'<label for="f-{name}"[^>]*>[^<]+</label>', html), name
@@ -159,7 +159,7 @@ def test_custom_headers_are_fields_for_those_who_may_see_them(client, tenant_a, 
     user = user_create(username="hh", tenant=tenant_a, password=PASSWORD, flags={"can_cdr": True},
                        custom_headers_cdr="X-Customer")  # fmt: skip
     client.force_login(user)
-    html = client.get(CALLS).content.decode()
+    html = client.get(CALLS, follow=True).content.decode()
     assert 'name="custom_header__X-Customer"' in html and "custom_header__X-Secret" not in html
     response = client.get(f"{CALLS}?custom_header__X-Customer=cust-2&size=100&cols=headers")
     expected = sorted(c.pk for c in calls if c.custom_headers["X-Customer"] == "cust-2")
@@ -189,9 +189,10 @@ def test_saved_filters_save_replace_share_and_delete(client, user_a, admin_a, te
     assert client.post(save, {"name": "", "query": "x=1"}).status_code == 302
     assert client.post(save, {"name": "n" * 101, "query": "x=1"}).status_code == 302
     assert SavedFilter.objects.count() == 1  # refused names kept nothing
-    assert 'href="/calls/?caller=00%25&amp;connected=true">intl</a>' in client.get(CALLS).content.decode()
+    listing = client.get(CALLS, follow=True).content.decode()
+    assert 'href="/calls/?caller=00%25&amp;connected=true">intl</a>' in listing
     client.force_login(admin_a)  # a tenant administrator sees and may delete a shared filter
-    assert "intl" in client.get(CALLS).content.decode()
+    assert "intl" in client.get(CALLS, follow=True).content.decode()
     assert client.post(reverse("browse:saved-delete", args=[saved.pk])).status_code == 302
     assert not SavedFilter.objects.exists()
 
@@ -213,6 +214,16 @@ def test_a_zip_of_selected_calls_is_an_export_job_with_progress(client, tenant_a
     assert client.post(create, {"kind": "tar", "cdr": picked}).status_code == 400
     assert client.post(create, {"kind": "pcap", "cdr": ["x"]}).status_code == 400
     assert ExportJob.objects.count() == 1
+
+
+def test_the_bare_url_opens_the_last_days_calls(client, user_a, tenant_a, calls, make_call):
+    now = dt.datetime.now(dt.UTC)
+    recent = [make_call(tenant_a, calldate=(now - dt.timedelta(hours=h)).strftime("%Y-%m-%d %H:%M:%S")) for h in (1, 5)]
+    make_call(tenant_a, calldate=(now - dt.timedelta(hours=30)).strftime("%Y-%m-%d %H:%M:%S"))
+    client.force_login(user_a)
+    response = client.get(CALLS)
+    assert response.status_code == 302 and response["Location"] == f"{CALLS}?last_days=1"
+    assert ids(client.get(response["Location"])) == [c.pk for c in recent]  # newest first
 
 
 def test_the_home_forwards_to_the_call_browser_only_those_who_may_search(client, user_a, tenant_a):

@@ -211,6 +211,8 @@ VOIPMON_CONTENT_SECURITY_POLICY = env(
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'",
 )
+# The call browser's search at a bare /calls/ (the navigation, sign-in, "Reset"): the last day's calls.
+VOIPMON_BROWSE_DEFAULT_SEARCH = env("VOIPMON_BROWSE_DEFAULT_SEARCH", "last_days=1")
 VOIPMON_JSON_MAX_BYTES = int(env("VOIPMON_JSON_MAX_BYTES", str(1024 * 1024)))  # JSON text refused above this
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
 # Live capture (HEP): active-call figures in Redis when configured, else in the database
