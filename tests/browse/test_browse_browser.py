@@ -82,6 +82,7 @@ def test_call_browser_journey(browser_page, live_server, tenant_a, tenant_b, mak
     assert int(page.locator("#total-count").get_attribute("data-total")) == every
     assert page.locator("nav.site-nav a[aria-current=page]").inner_text() == "Calls"
     assert_accessible(page)
+    page.screenshot(path=str(SHOTS / "calls.png"))
 
     # three filters, typed and chosen with the keyboard's help: / focuses the search
     page.keyboard.press("/")
