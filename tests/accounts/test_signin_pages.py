@@ -36,7 +36,7 @@ def test_local_sign_in_reaches_the_call_browser(client, user_a):
     response = sign_in(client, "arthur")  # no `next`: the home, which sends a user with can_cdr to the calls
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home"))["Location"] == reverse("browse:calls")
-    assert client.get(reverse("browse:calls")).status_code == 200
+    assert client.get(reverse("browse:calls"), follow=True).status_code == 200
     profile = client.get(reverse("accounts:profile"))
     assert profile.status_code == 200 and "arthur" in page_text(profile) and "can_cdr" in page_text(profile)
 

@@ -3,6 +3,7 @@ tenant by the provider's stable id; a bad state, a foreign domain or a foreign E
 and creates nothing."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -64,7 +65,9 @@ def begin(client, backend, tenant="acme"):
 
 def landing(user):
     """Where sign-in without `next` ends: the call browser for a user who may search calls, else the home."""
-    return reverse("browse:calls") if "can_cdr" in user.effective_flags() else reverse("home")
+    if "can_cdr" not in user.effective_flags():
+        return reverse("home")
+    return f"{reverse('browse:calls')}?{settings.VOIPMON_BROWSE_DEFAULT_SEARCH}"  # the bare URL's search
 
 
 def finish(client, provider, backend, sub, tenant="acme"):
