@@ -2,8 +2,8 @@
 
 One table. A link appears only when its page exists and the user may open it: its capability flag
 (the same flag the page itself requires, so a link never leads to a 403), or the admin site's own
-rule for the admin. Pages of issue 16 (call browser, uploads, ...) join the table as they land; no
-placeholders for pages that do not exist yet.
+rule for the admin. The home is left out for those it forwards to the call browser. Pages of issue 16
+(call browser, uploads, ...) join the table as they land; no placeholders for pages that do not exist yet.
 """
 
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ class NavItem:
     url_name: str
     flag: str | tuple | None = None  # capability flag the page requires (a tuple: any of them); None: everyone
     admin_site: bool = False  # shown when the admin site lets this request in (active verified superusers)
+    unless_flag: str | None = None  # hidden for holders of this flag (the home forwards them to that page)
     tenant_admin: bool = False  # shown to the administrators of a tenant (the page refuses everyone else)
 
     def allows(self, actor):
@@ -34,8 +35,8 @@ class NavItem:
 
 
 NAV_ITEMS = (
-    NavItem("home", _("Home"), "home"),
-    NavItem("calls", _("Calls (API)"), "cdr-list", flag="can_cdr"),
+    NavItem("home", _("Home"), "home", unless_flag="can_cdr"),
+    NavItem("calls", _("Calls"), "browse:calls", flag="can_cdr"),
     NavItem("active-calls", _("Active calls"), "live:active-calls", flag="can_activecalls"),
     NavItem("reports", _("Reports"), "reports:index", flag=("can_cdr", "can_reports_show_sent")),
     NavItem("alerts", _("Alerts"), "alerts:index", flag=("can_alerts_edit", "can_alerts_show_sent")),
@@ -52,6 +53,8 @@ def nav_items_for(request, actor):
     items = []
     for item in NAV_ITEMS:
         if not item.allows(actor):
+            continue
+        if item.unless_flag and actor.can(item.unless_flag):
             continue
         if item.admin_site and not admin.site.has_permission(request):
             continue
