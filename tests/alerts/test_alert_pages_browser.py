@@ -4,6 +4,7 @@ message without storing anything."""
 
 from apps.alerts.models import AlertRule
 from apps.users.services import user_create
+from tests.a11y import assert_accessible
 from tests.conftest import PASSWORD
 from tests.pages_browser import browser_marks, people, shot  # noqa: F401 (fixture)
 
@@ -28,10 +29,12 @@ def test_create_an_alert_rule(people, live_server, tenant_a):  # noqa: F811
     page.check("#fs-active_days >> text=Friday")
     page.fill("#id_email_to", "noc@example.com, oncall@example.com")
     shot(page, "alert-rule-new")
+    assert_accessible(page)
     page.click("#rule-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/alerts/")
     assert "Poor MOS on trunk" in page.locator("#rules").inner_text()
     shot(page, "alert-rules")
+    assert_accessible(page)
 
     rule = AlertRule.objects.get(tenant=tenant_a)
     stored = (rule.name, rule.kind, rule.params, rule.threshold, rule.count_mode, rule.window_minutes, rule.filters,

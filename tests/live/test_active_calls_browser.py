@@ -6,6 +6,7 @@ commands it applied, and the call's state as the legacy API reports it."""
 from apps.live import hep
 from apps.live.models import ActiveCall, ActiveCallCommand
 from apps.users.services import user_create
+from tests.a11y import assert_accessible
 from tests.capture.reference import capture_path
 from tests.conftest import PASSWORD
 from tests.pages_browser import browser_marks, people, shot, wait_until  # noqa: F401 (fixture)
@@ -41,6 +42,7 @@ def test_pause_and_resume_an_active_call_and_see_its_state_change(
     row.wait_for(timeout=30_000)
     assert row.locator(".state-recording").count() == 1
     shot(page, "active-calls")
+    assert_accessible(page)
 
     row.get_by_role("button", name="Pause").click()
     row.locator(".state-paused").wait_for(timeout=30_000)  # applied by the listener, seen by the next refresh

@@ -10,6 +10,7 @@ from PIL import Image
 
 from apps.reports.models import ReportDefinition
 from apps.users.services import user_create
+from tests.a11y import assert_accessible
 from tests.conftest import PASSWORD
 from tests.pages_browser import browser_marks, people, shot, wait_until  # noqa: F401 (fixture)
 
@@ -36,6 +37,7 @@ def test_create_a_report_and_render_it_with_figures_and_charts(people, live_serv
     page.check("#fs-charts >> text=Calls per hour")
     page.check("#fs-charts >> text=SIP responses")
     shot(page, "report-new")
+    assert_accessible(page)
     page.click("#report-form button[type=submit]")
     report = ReportDefinition.objects.get(tenant=tenant_a, description="Daily quality")
     page.wait_for_url(f"{live_server.url}/reports/{report.pk}/")
@@ -48,6 +50,7 @@ def test_create_a_report_and_render_it_with_figures_and_charts(people, live_serv
     assert int(page.locator('#figures [data-metric="calls"] dd').inner_text()) == expected
     wait_until(lambda: page.evaluate("document.getElementById('report-chart').naturalWidth") > 100)
     shot(page, "report-rendered")
+    assert_accessible(page)
 
     chart = page.request.get(live_server.url + page.locator("#report-chart").get_attribute("src"))
     assert chart.status == 200 and chart.headers["content-type"] == "image/png"

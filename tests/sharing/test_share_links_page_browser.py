@@ -3,6 +3,7 @@ link itself no longer opens (oracle: the public share page, fetched as a visitor
 
 from apps.sharing.services import share_link_create
 from apps.users.actor import actor_for_user
+from tests.a11y import assert_accessible
 from tests.pages_browser import browser_marks, people, shot  # noqa: F401 (fixture)
 
 pytestmark = browser_marks
@@ -24,6 +25,7 @@ def test_revoke_a_share_link(people, live_server, sharer, make_call, tenant_a, c
     assert page.locator(f'tr[data-link="{link.pk}"] .state').inner_text() == "revoked"
     assert page.locator(f'tr[data-link="{other.pk}"] .state').inner_text() == "active"
     shot(page, "share-links")
+    assert_accessible(page)
 
     gone = client.get(f"/s/{token}/")
     assert gone.status_code == 410 and "revoked" in gone.content.decode()

@@ -7,6 +7,7 @@ import hashlib
 
 from apps.sensors.models import Sensor
 from apps.users.services import user_create
+from tests.a11y import assert_accessible
 from tests.conftest import PASSWORD
 from tests.pages_browser import browser_marks, nav_labels, people, shot  # noqa: F401 (fixture)
 
@@ -29,10 +30,12 @@ def test_admin_changes_a_users_flags_and_the_users_navigation_follows(people, li
     admin.check("#id_enable_sensors_1")  # sensor 2 only (the second box)
     admin.fill("#id_restrict_numbers", "420601%")
     shot(admin, "tenant-admin-user")
+    assert_accessible(admin)
     admin.click("#user-form button[type=submit]")
     admin.wait_for_url(f"{live_server.url}/admin-tenant/users/")
     assert "User nina is changed." in admin.locator(".messages").inner_text()
     shot(admin, "tenant-admin-users")
+    assert_accessible(admin)
 
     nina.refresh_from_db()
     assert (nina.can_activecalls, nina.enable_sensors, nina.restrict_numbers) == (True, [2], "420601%")
@@ -61,6 +64,7 @@ def test_admin_generates_a_hep_key_shown_once(people, live_server, tenant_a):  #
     admin.click("#hep-generate")
     key = admin.locator("#hep-key").inner_text().strip()
     shot(admin, "tenant-admin-hep-key")
+    assert_accessible(admin)
     sensor = Sensor.objects.get(tenant=tenant_a, id_sensor=2)
     assert sensor.hep_agent_id == 4242 and sensor.hep_key_hash and len(key) >= 16
     scheme, salt, digest = sensor.hep_key_hash.split("$")  # the stored hash is of the key shown (recomputed here)
