@@ -29,6 +29,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("home", _("Home"), "home"),
     NavItem("calls", _("Calls (API)"), "cdr-list", flag="can_cdr"),
+    NavItem("uploads", _("Upload"), "uploads", flag="can_upload_pcap"),
     NavItem("api-docs", _("API documentation"), "api-docs"),
     NavItem("profile", _("Profile"), "accounts:profile"),
     NavItem("admin", _("Administration"), "admin:index", admin_site=True),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc files served locally, no CDN
+    "django_htmx",  # htmx itself as a static file (django_htmx/htmx-2.min.js), no CDN
     "django_celery_beat",
     "apps.core",
     "apps.tenants",
