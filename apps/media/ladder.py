@@ -64,16 +64,11 @@ def _svg_arrow(parent, msg, row, x_of, start, link=None):
     x1, x2 = x_of[msg["src"]], x_of[msg["dst"]]
     colour = COLOURS[message_kind(msg["first_line"])]
     if link is not None:  # the call page: each message is a link to its whole text (keyboard-focusable)
-        parent = ET.SubElement(
-            parent,
-            "a",
-            {
-                "href": link(row + 1),
-                "class": "msg-link",
-                "data-num": str(row + 1),
-                "aria-label": f"{row + 1}. {_label(msg['first_line'])} ({msg['src']} \u2192 {msg['dst']})",
-            },
-        )
+        # its name is its visible text (time and first line), as the accessibility rules want
+        parent = ET.SubElement(parent, "a", {"href": link(row + 1), "class": "msg-link", "data-num": str(row + 1)})
+        # the whole row is the target, not only the thin arrow and its letters
+        target = {"x": "0", "y": str(y - 18), "width": "100%", "height": str(ROW_HEIGHT), "fill": "transparent"}
+        ET.SubElement(parent, "rect", target)
     group = ET.SubElement(parent, "g", {"class": "msg", "data-kind": message_kind(msg["first_line"])})
     ET.SubElement(group, "title").text = str(msg.get("full") or msg["first_line"])
     ET.SubElement(group, "text", {"x": "8", "y": str(y + 4), "class": "time"}).text = f"{msg['time'] - start:.3f}"

@@ -6,6 +6,8 @@ does. When the tenant requires an audit reason, the call and its files stay clos
 gives one for this call (recorded in the audit log; remembered for this session).
 """
 
+import itertools
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from .callaudit import audit_pending, audited_call_get, call_audit_record
 from .callfiles import pcap_file
 from .callpage import call_sides, stream_rows
 from .history import ladder_title, sip_messages
-from .http import media_response
+from .http import media_response, media_response_ranged
 from .ladder import brief_rows, ladder_svg
 from .recordings import recording_file, strip_file
 from .selectors import media_call_dtmf, media_call_streams, media_cdr_get, media_cdr_legs
@@ -131,7 +133,13 @@ def call_audio(request, actor, pk, fmt):
     """WAV or Ogg: inline for the player, as an attachment with ?download=1 (which needs can_download_audio)."""
     cdr = audited_call_get(request, actor, pk)
     download = truthy(request.GET.get("download"))
-    return media_response(recording_file(actor=actor, cdr=cdr, fmt=fmt, inline=not download))
+    media = recording_file(actor=actor, cdr=cdr, fmt=fmt, inline=not download)
+    if fmt != "wav":
+        return media_response(media)
+    chunks = iter(media.chunks)
+    header = next(chunks)  # a WAV starts with its header, which states the file's length (RIFF size + 8)
+    media.chunks = itertools.chain([header], chunks)
+    return media_response_ranged(media, int.from_bytes(header[4:8], "little") + 8, request.headers.get("Range"))
 
 
 @require_GET

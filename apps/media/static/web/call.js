@@ -10,9 +10,14 @@
     var position = document.getElementById("player-position");
     var frame = null;
 
+    function length() {  // the player's, else the call's (the recording runs on the call's clock)
+      var known = player.duration;
+      return known && isFinite(known) ? known : parseFloat(player.getAttribute("data-duration")) || 0;
+    }
+
     function draw() {
-      var duration = player.duration;
-      var fraction = duration && isFinite(duration) ? Math.min(1, player.currentTime / duration) : 0;
+      var duration = length();
+      var fraction = duration ? Math.min(1, player.currentTime / duration) : 0;
       strips.forEach(function (strip) {
         strip.querySelector(".cursor").style.left = (fraction * 100).toFixed(3) + "%";
       });
@@ -31,8 +36,8 @@
     strips.forEach(function (strip) {
       strip.addEventListener("click", function (event) {
         var box = strip.getBoundingClientRect();
-        if (!player.duration || !isFinite(player.duration)) return;
-        player.currentTime = Math.max(0, Math.min(1, (event.clientX - box.left) / box.width)) * player.duration;
+        if (!length()) return;
+        player.currentTime = Math.max(0, Math.min(1, (event.clientX - box.left) / box.width)) * length();
         draw();
       });
     });
