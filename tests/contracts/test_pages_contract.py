@@ -55,7 +55,7 @@ def test_the_sign_in_form_brings_the_user_back_home(client, user_a):
     [
         ("no_flags", {"home", "api-docs", "profile"}),
         ("can_cdr", {"home", "calls", "api-docs", "profile"}),
-        ("tenant_admin_staff", {"home", "calls", "api-docs", "profile"}),
+        ("tenant_admin_staff", {"home", "calls", "uploads", "api-docs", "profile"}),
         ("superuser", {"home", "api-docs", "profile", "admin"}),  # a platform operator, in no tenant
     ],
 )

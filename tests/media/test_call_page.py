@@ -138,7 +138,15 @@ def test_files_of_the_page_follow_the_flags(client, make_user, g711):
     client.force_login(player)
     page = client.get(f"/calls/{g711.pk}/").content.decode()
     assert 'id="player"' in page and 'id="download-wav"' not in page and 'id="download-pcap"' not in page
-    assert client.get(f"/calls/{g711.pk}/audio.wav").status_code == 200
+    whole = client.get(f"/calls/{g711.pk}/audio.wav")
+    wav = b"".join(whole.streaming_content)
+    assert whole.status_code == 200 and int(whole["Content-Length"]) == len(wav) and wav[:4] == b"RIFF"
+    part = client.get(f"/calls/{g711.pk}/audio.wav", HTTP_RANGE="bytes=100000-100999")  # the player seeking
+    assert part.status_code == 206 and b"".join(part.streaming_content) == wav[100000:101000]
+    assert part["Content-Range"] == f"bytes 100000-100999/{len(wav)}"
+    tail = client.get(f"/calls/{g711.pk}/audio.wav", HTTP_RANGE="bytes=-10")
+    assert b"".join(tail.streaming_content) == wav[-10:]
+    assert client.get(f"/calls/{g711.pk}/audio.wav", HTTP_RANGE=f"bytes={len(wav)}-").status_code == 416
     assert client.get(f"/calls/{g711.pk}/audio.wav?download=1").status_code == 403
     assert client.get(f"/calls/{g711.pk}/capture.pcap").status_code == 403
     strip = client.get(f"/calls/{g711.pk}/waveform.png")
@@ -191,3 +199,22 @@ def test_share_button_makes_a_link_that_opens_the_call(client, viewer, tenant_a,
     client.force_login(viewer)
     refused = client.post(f"/calls/{call.pk}/share/", {"access": "login"}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 403 and b'role="alert"' in refused.content  # no can_cdr_share_local_private
+
+
+def test_the_pages_scripts_and_styles_are_our_own_static_files(tmp_path, settings, make_user, tenant_a, make_call):
+    """After collectstatic, WhiteNoise serves every script and style sheet the call and uploads pages name."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client = Client()  # a new client builds the middleware now, so WhiteNoise indexes the new STATIC_ROOT
+    client.force_login(make_user("stan", {**SHARE_FLAGS, "can_upload_pcap": True}))
+    for url in (f"/calls/{make_call(tenant_a).pk}/", "/uploads/"):
+        page = client.get(url).content.decode()
+        assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
+        assert any("htmx" in a for a in assets) and len(assets) >= 3, (url, assets)
+        for asset in assets:
+            assert asset.startswith("/" + settings.STATIC_URL.lstrip("/")), asset
+            response = client.get(asset)
+            assert response.status_code == 200 and response.__class__.__name__ == "WhiteNoiseFileResponse", asset

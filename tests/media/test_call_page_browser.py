@@ -76,7 +76,15 @@ def test_call_page_journey(local_page, live_server, import_capture, make_user, t
     assert abs(duration - call.duration) < 0.1  # the recording runs on the call's clock
     assert 0 < left < 100
     wait_until(page, f"parseFloat(document.querySelector('.strip .cursor').style.left) > {left}")
-    page.evaluate("document.getElementById('player').pause()")
+    page.focus("#player")  # the keyboard: Space pauses, the right arrow jumps 5 s and the cursor with it
+    page.keyboard.press(" ")
+    wait_until(page, "document.getElementById('player').paused")
+    before = page.evaluate("document.getElementById('player').currentTime")
+    page.keyboard.press("ArrowRight")  # (the decoder lands on the nearest frame it can: within a second)
+    wait_until(page, f"Math.abs(document.getElementById('player').currentTime - {before + 5}) < 1")
+    expected = 100 * page.evaluate("document.getElementById('player').currentTime") / duration
+    left = float(page.locator(".strip .cursor").first.evaluate("el => el.style.left").rstrip("%"))
+    assert abs(left - expected) < 0.5
 
     # the pcap downloads, and tshark reads the same packets as in the stored capture
     with page.expect_download() as info:

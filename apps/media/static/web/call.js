@@ -33,6 +33,14 @@
       var box = document.getElementById("player-error");
       if (box) { box.hidden = false; box.textContent = box.dataset.message || player.error && player.error.message || "error"; }
     });
+    player.addEventListener("keydown", function (event) {  // Space is the browser's own; the arrows move 5 s
+      if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+        event.preventDefault();
+        var step = event.key === "ArrowLeft" ? -5 : 5;
+        player.currentTime = Math.max(0, Math.min(length() || 0, player.currentTime + step));
+        draw();
+      }
+    });
     strips.forEach(function (strip) {
       strip.addEventListener("click", function (event) {
         var box = strip.getBoundingClientRect();
