@@ -31,7 +31,7 @@
     });
     player.addEventListener("error", function () {
       var box = document.getElementById("player-error");
-      if (box) { box.hidden = false; box.textContent = box.dataset.message || player.error && player.error.message || "error"; }
+      if (box) { box.hidden = false; box.textContent = box.getAttribute("data-message"); }
     });
     player.addEventListener("keydown", function (event) {  // Space is the browser's own; the arrows move 5 s
       if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
