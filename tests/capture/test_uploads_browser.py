@@ -6,7 +6,7 @@ import base64
 
 from apps.cdr.models import Cdr
 from apps.users.services import user_create
-from tests.accessibility import axe_serious
+from tests.a11y import assert_accessible
 from tests.accounts.test_browser import SHOTS
 from tests.conftest import PASSWORD
 from tests.sharing.test_share_browser import local_page, pytestmark, wait_until  # noqa: F401 (fixture, markers)
@@ -35,7 +35,7 @@ def test_drop_a_capture_and_watch_it_import(local_page, live_server, tenant_a, s
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/uploads/")
     assert page.locator("nav.site-nav a[aria-current=page]").inner_text() == "Upload"
-    assert axe_serious(page) == []
+    assert_accessible(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "uploads.png"), full_page=True)
 
@@ -50,5 +50,5 @@ def test_drop_a_capture_and_watch_it_import(local_page, live_server, tenant_a, s
     assert int(summary.locator('[data-summary="imported"]').inner_text()) == Cdr.objects.count() > 0
     assert path.name in page.locator("#upload-list article").first.inner_text()
     wait_until(page, "document.querySelector('#upload-list article').dataset.status === 'done'")
-    assert axe_serious(page) == []
+    assert_accessible(page)
     page.screenshot(path=str(SHOTS / "uploads-done.png"), full_page=True)

@@ -9,7 +9,7 @@ import subprocess
 
 from django.core.files.storage import default_storage
 
-from tests.accessibility import axe_serious
+from tests.a11y import assert_accessible
 from tests.accounts.test_browser import SHOTS
 from tests.conftest import PASSWORD
 from tests.media.conftest import MEDIA_FLAGS
@@ -48,7 +48,7 @@ def test_call_page_journey(local_page, live_server, import_capture, make_user, t
     wait_until(page, "document.getElementById('waveform').naturalWidth === 1200")
     wait_until(page, "document.getElementById('spectrogram').naturalWidth === 1200")
     page.screenshot(path=str(SHOTS / "call-page.png"), full_page=True)
-    assert axe_serious(page) == []
+    assert_accessible(page)
 
     # a message clicked in the ladder is shown whole (tshark names the messages of the stored SIP pcap)
     sip = tshark_lines(default_storage.path(call.pcap_sip), "sip", "sip.Request-Line", "sip.Status-Line")
