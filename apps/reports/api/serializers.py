@@ -45,8 +45,7 @@ class CallFiltersFieldSchema(OpenApiSerializerFieldExtension):
             "properties": properties,
             # OpenAPI 3.0 has no patternProperties: `custom_header__NAME` is named in the description only
             "additionalProperties": False,
-            "description": "call search filters under their REST names (those of GET /calls/; "
-            "custom_header__NAME too)",
+            "description": "call search filters under their REST names (those of GET /calls/; custom_header__NAME too)",
         }
 
 
