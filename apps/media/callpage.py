@@ -110,7 +110,7 @@ def call_side(cdr, prefix, label) -> Side:
 
 
 def call_sides(cdr) -> list[Side]:
-    return [call_side(cdr, "a", _("Caller \u2192 callee")), call_side(cdr, "b", _("Callee \u2192 caller"))]
+    return [call_side(cdr, "a", _("Caller → callee")), call_side(cdr, "b", _("Callee → caller"))]
 
 
 def stream_rows(streams):
