@@ -38,6 +38,7 @@ from .services import (
     active_calls_publish,
     listener_status_save,
     live_call_store,
+    live_calls_store,
 )
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ HOUSEKEEPING_EVERY = 30.0
 RCVBUF = 64 << 20
 READ_BUFFER = 8 << 20  # datagrams read per batch: up to this many bytes ...
 READ_BATCH = 8192  # ... or this many datagrams
+STORE_BATCH = 200  # calls stored in one transaction at most
 AUTH_CACHE_MAX = 10000
 TCP_MAX_BUFFER = 1 << 20
 
@@ -454,8 +456,9 @@ class HepServer:
     def _writer(self):
         last_command = 0
         by_pk = {}
+        later = collections.deque()
         while True:
-            item = self.outbox.get()
+            item = later.popleft() if later else self.outbox.get()
             kind = item[0]
             try:
                 close_old_connections()
@@ -465,21 +468,17 @@ class HepServer:
                     self._status()
                     return
                 if kind == "store":
-                    _k, closed, closed_at = item
-                    tenant_id, id_sensor = by_pk.get(closed.sensor, (None, None))
-                    if tenant_id is None:  # the sensor lost its HEP settings meanwhile
-                        closed.remove_files()
-                        continue
-                    try:
-                        cdr = retrying(
-                            functools.partial(
-                                live_call_store, tenant=self.tenants[tenant_id], id_sensor=id_sensor, closed=closed
-                            )
-                        )
-                    finally:
-                        closed.remove_files()
-                    self.stored += cdr is not None  # None: the same call was already stored (an import)
-                    self.store_latency.append(time.monotonic() - closed_at)
+                    batch = [item]  # the calls that ended meanwhile: stored together
+                    while len(batch) < STORE_BATCH:
+                        try:
+                            more = self.outbox.get_nowait()
+                        except queue.Empty:
+                            break
+                        if more[0] == "store":
+                            batch.append(more)
+                        else:
+                            later.append(more)
+                    self._store(batch, by_pk)
                 elif kind == "publish":
                     _k, rows, counts, sip, _active = item
                     self.publishing.clear()  # the next second's snapshot may be taken meanwhile
@@ -510,6 +509,36 @@ class HepServer:
                     active_call_command_done(command_id=item[1], result=item[2])
             except Exception:
                 log.exception("HEP listener: %s failed", kind)
+
+    def _store(self, batch, by_pk):
+        groups = {}
+        for _k, closed, closed_at in batch:
+            if closed.sensor not in by_pk:  # the sensor lost its HEP settings meanwhile
+                closed.remove_files()
+                continue
+            groups.setdefault(closed.sensor, []).append((closed, closed_at))
+        for pk, items in groups.items():
+            tenant_id, id_sensor = by_pk[pk]
+            closed = [c for c, _at in items]
+            tenant = self.tenants[tenant_id]
+            try:
+                cdrs = retrying(functools.partial(live_calls_store, tenant=tenant, id_sensor=id_sensor, closed=closed))
+            except Exception:
+                log.exception("HEP listener: storing %d calls together failed; one by one", len(closed))
+                cdrs = [self._store_one(tenant, id_sensor, c) for c in closed]
+            finally:
+                for c in closed:
+                    c.remove_files()
+            self.stored += sum(cdr is not None for cdr in cdrs)  # None: the same call was already stored
+            done = time.monotonic()
+            self.store_latency.extend(done - at for _c, at in items)
+
+    def _store_one(self, tenant, id_sensor, closed):
+        try:
+            return retrying(functools.partial(live_call_store, tenant=tenant, id_sensor=id_sensor, closed=closed))
+        except Exception:
+            log.exception("HEP listener: storing call %s failed", closed.callref)
+            return None
 
     def _status(self):
         listener_status_save(
