@@ -225,9 +225,14 @@ class _Pending:
         for a, b in zip(cuts[:-1], cuts[1:], strict=False):
             sel = order[a:b]
             flow = flows[int(fid[sel[0]])]
-            flow.arr.frombytes(ts[sel].tobytes())
-            flow.hdr += hdr[sel].tobytes()
-            if len(flow.arr) >= CHUNK_MAX:
-                flow.flush()
+            # chunks end where the per-packet path ends them (every CHUNK_MAX packets of a flow): the
+            # first chunk decides the stream's packetisation time for the MOS
+            while len(sel):
+                room = CHUNK_MAX - len(flow.arr)
+                part, sel = sel[:room], sel[room:]
+                flow.arr.frombytes(ts[part].tobytes())
+                flow.hdr += hdr[part].tobytes()
+                if len(flow.arr) >= CHUNK_MAX:
+                    flow.flush()
         analyzer.stats["packets"] += len(rows)
         analyzer.stats["bytes"] += int(cols[idx[rows], C_PAY_LEN].sum()) + 42 * len(rows)
