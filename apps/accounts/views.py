@@ -37,7 +37,7 @@ SSO_BUTTONS = (
 )
 
 
-def safe_next(request, default="accounts:profile"):
+def safe_next(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
