@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/sso/", include("apps.accounts.sso_urls")),  # namespace "social", as social-auth expects
     path("accounts/", include("apps.accounts.urls")),
     path("calls/", include("apps.browse.urls")),  # the call browser; /calls/<id>/ is the call page
+    path("", include("apps.media.urls")),  # the call page
+    path("", include("apps.capture.urls")),  # uploads
     path("", include("apps.live.urls_web")),  # active calls
     path("", include("apps.reports.urls_web")),  # reports, schedules, sent
     path("", include("apps.alerts.urls_web")),  # alert rules and events

@@ -37,6 +37,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("home", _("Home"), "home", unless_flag="can_cdr"),
     NavItem("calls", _("Calls"), "browse:calls", flag="can_cdr"),
+    NavItem("uploads", _("Upload"), "uploads", flag="can_upload_pcap"),
     NavItem("active-calls", _("Active calls"), "live:active-calls", flag="can_activecalls"),
     NavItem("reports", _("Reports"), "reports:index", flag=("can_cdr", "can_reports_show_sent")),
     NavItem("alerts", _("Alerts"), "alerts:index", flag=("can_alerts_edit", "can_alerts_show_sent")),

@@ -18,6 +18,11 @@ def capture_upload_get(*, actor, upload_id):
         raise NotFound(_("Upload %(id)s not found.") % {"id": upload_id}) from None
 
 
+def capture_upload_recent(*, actor, limit=20):
+    """The tenant's latest uploads, newest first (the uploads page)."""
+    return list(capture_upload_list(actor=actor).order_by("-created_at", "-id")[:limit])
+
+
 def capture_settings_get(*, actor):
     """The actor's tenant's capture settings (None when it has none yet)."""
     from .models import CaptureSettings

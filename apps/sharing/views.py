@@ -16,14 +16,17 @@ from django.views.decorators.http import require_http_methods
 
 from apps.cdr.selectors import cdr_get
 from apps.core.exceptions import AppError, NotFound, TooManyRequests
+from apps.core.pages import page_view
 from apps.media.access import MediaUnavailable
+from apps.media.callaudit import audited_call_get
 from apps.media.http import media_response
 from apps.users.actor import actor_for_user
 
 from .content import SharedCall
+from .links import share_url
 from .models import ShareLink
 from .selectors import share_link_by_token, share_policy
-from .services import share_link_open, share_link_state, share_password_check
+from .services import share_link_create, share_link_open, share_link_state, share_password_check
 
 OPENED = "share-opened-{}"
 UNLOCKED = "share-unlocked-{}"
@@ -172,3 +175,26 @@ def share_waveform(request, token):
 
 def share_ladder(request, token):
     return _file(request, token, lambda call, link: call.ladder())
+
+
+@require_http_methods(["POST"])
+@page_view()
+def call_share_create(request, actor, pk):
+    """The call page's share button: a link made by the sharing service with the person's own rights.
+
+    Answers the fragment that shows the address (and a generated password) once; without htmx, a page."""
+    audited_call_get(request, actor, pk)  # visible, and the tenant's audit reason given
+    form = request.POST
+    access = form.get("access") or ShareLink.PUBLIC
+    link, token, password = share_link_create(
+        actor=actor,
+        cdr_id=pk,
+        content=form.get("content") or ShareLink.SIP,
+        access=access,
+        anonymise=form.get("anonymise") == "on",
+        valid_days=form.get("valid_days") or None,
+        password=form.get("password") or "",
+    )
+    context = {"link": link, "url": share_url(request, link, token), "password": password, "call_id": pk}
+    template = "sharing/_call_share.html" if request.headers.get("HX-Request") else "sharing/call_share.html"
+    return render(request, template, context, status=201)

@@ -59,7 +59,7 @@ def test_the_sign_in_form_brings_the_user_back_home(client, user_a):
         ("can_cdr", {"calls", "reports", "shares", "api-docs", "profile"}),  # the home forwards them to the calls
         (
             "tenant_admin_staff",
-            {"calls", "active-calls", "reports", "alerts", "shares", "admin-tenant", "api-docs", "profile"},
+            {"calls", "uploads", "active-calls", "reports", "alerts", "shares", "admin-tenant", "api-docs", "profile"},
         ),
         ("superuser", {"home", "api-docs", "profile", "admin"}),  # a platform operator, in no tenant
     ],
