@@ -15,7 +15,6 @@ from apps.core.capabilities import CAPABILITY_FLAGS
 from apps.core.exceptions import Conflict, InvalidInput
 from apps.core.pages import page_view
 from apps.core.webforms import require_tenant_admin
-from apps.sensors.selectors import sensor_list
 
 from .forms_web import INHERIT, NO, YES, FlagsForm, GroupForm, UserForm
 from .selectors import user_get, user_list, usergroup_get, usergroup_list
@@ -56,6 +55,8 @@ def _user_initial(user):
 
 
 def _user_form_page(request, actor, user=None):
+    from apps.sensors.selectors import sensor_list  # sensors' models import accounts, which imports users
+
     groups = list(usergroup_list(actor=actor))
     sensors = list(sensor_list(actor=actor))
     creating = user is None
