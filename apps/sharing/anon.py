@@ -25,8 +25,6 @@ import re
 import struct
 from collections.abc import Iterable, Iterator
 
-from apps.capture.pcapio import CaptureFormatError, PcapSource
-
 V4_TEXT = re.compile(rb"(?<![.])(?:\d{1,3}\.){3}\d{1,3}")
 V6_TEXT = re.compile(
     rb"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])"
@@ -625,52 +623,3 @@ def anonymize_records(records: Iterable[tuple], anonymizer: Anonymizer) -> Itera
         else:
             yield from frames(ts, linktype, data)
     yield from anonymizer.flush()
-
-
-def anonymized_pcap_chunks(path, anonymizer: Anonymizer, flush_bytes: int = 1 << 16) -> Iterator[bytes]:
-    """A classic pcap file rewritten record by record, in chunks, keeping its byte order and time
-    resolution. A packet of the hot path keeps its record header as it was (same length); others get
-    one written in the file's own format. Raises CaptureFormatError for pcapng (use `anonymize_records`)."""
-    source = PcapSource(path)
-    if source.is_ng:
-        source.close()
-        raise CaptureFormatError("pcapng: rewrite it record by record")
-    pack = struct.Struct(source.endian + "IIII").pack
-    scale = 1 / source.resolution
-
-    def header(ts, length, extra=0):
-        sec = int(ts)
-        frac = int(round((ts - sec) * scale))
-        if frac >= scale:
-            sec, frac = sec + 1, frac - int(scale)
-        return pack(sec, frac, length, length + extra)
-
-    def chunks():
-        buf, size = [source.global_header], len(source.global_header)
-        rtp4, frames, linktype = anonymizer.rtp4, anonymizer.frames, source.linktype
-        offset = {ETHERNET: 14, SLL: 16}.get(linktype)
-        ip_type = b"\x08\x00"
-        type_at = {ETHERNET: 12, SLL: 14}.get(linktype, 0)
-        try:
-            for ts, lt, data, raw in source:
-                fast = rtp4(data, offset) if offset and data[type_at : type_at + 2] == ip_type else None
-                if fast is not None:
-                    record = raw + fast
-                else:
-                    out = list(frames(ts, lt, data))
-                    extra = max(0, struct.unpack_from(source.endian + "I", raw, 12)[0] - len(data))
-                    record = b"".join(
-                        header(t, len(frame), extra if len(out) == 1 else 0) + frame for t, _lt, frame in out
-                    )
-                buf.append(record)
-                size += len(record)
-                if size >= flush_bytes:
-                    yield b"".join(buf)
-                    buf, size = [], 0
-            for ts, _lt, frame in anonymizer.flush():
-                buf.append(header(ts, len(frame)) + frame)
-            yield b"".join(buf)
-        finally:
-            source.close()
-
-    return chunks()
