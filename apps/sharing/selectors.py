@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from apps.core.actor import Actor
 from apps.core.exceptions import NotFound
 
+from .anon import rules_parse
 from .models import ShareLink, ShareOpen, SharePolicy
 
 
@@ -50,3 +51,8 @@ def share_policy(*, tenant_id):
     """The tenant's share policy (defaults when it has none)."""
     found = SharePolicy.objects.visible_to(Actor(tenant_id=tenant_id)).first()
     return found or SharePolicy(tenant_id=tenant_id)
+
+
+def share_policy_rules(policy) -> list:
+    """The policy's anonymisation rules as (source network, target network) pairs, in order."""
+    return rules_parse(policy.anon_rules)
