@@ -2,8 +2,6 @@
 its token is found by the token's hash alone (the visitor has no actor), and the caller then checks
 that the host it was opened on belongs to the link's tenant."""
 
-import hashlib
-
 from django.utils.translation import gettext as _
 
 from apps.core.actor import Actor
@@ -11,16 +9,14 @@ from apps.core.exceptions import NotFound
 
 from .anon import rules_parse
 from .models import ShareLink, ShareOpen, SharePolicy
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(str(token).encode("utf-8", "replace")).hexdigest()
+from .tokens import token_hash, token_tag_valid
 
 
 def share_link_by_token(*, token):
-    """The link of a token, or NotFound (unknown, malformed or too long: all the same answer)."""
+    """The link of a token, or NotFound (unknown, malformed, too long or with a wrong tag: all the same
+    answer; only a token whose tag is right costs a query)."""
     token = str(token or "")
-    if not 20 <= len(token) <= 100:
+    if not 20 <= len(token) <= 100 or not token_tag_valid(token):
         raise NotFound(_("This share link does not exist."))
     link = ShareLink.objects.select_related("tenant", "cdr").filter(token_hash=token_hash(token)).first()
     if link is None:

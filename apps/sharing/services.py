@@ -22,7 +22,8 @@ from apps.media.selectors import media_cdr_legs, media_cdrs_get
 
 from .anon import rules_parse
 from .models import ShareLink, ShareOpen, SharePolicy
-from .selectors import share_policy, token_hash
+from .selectors import share_policy
+from .tokens import token_hash, token_new
 
 ACCESS_FLAGS = {
     ShareLink.PUBLIC: "can_cdr_share_voipmonitor_org",
@@ -98,7 +99,7 @@ def share_link_create(
     legs = media_cdr_legs(actor=actor, cdr=cdr, interval=interval) if interval else [cdr]
     if leg_ids:  # calls merged by the caller (shareCdr `merge`): each one must be visible too
         legs += [leg for leg in media_cdrs_get(actor=actor, cdr_ids=list(leg_ids)) if leg.pk != cdr.pk]
-    token = secrets.token_urlsafe(32)  # 256 random bits
+    token = token_new()  # 256 random bits and their tag
     link = ShareLink.objects.create(
         tenant_id=actor.tenant_id,
         cdr=cdr,
