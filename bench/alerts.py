@@ -114,6 +114,7 @@ def main():
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--database", default=DEFAULT_DB.replace("voipmon_bench", "voipmon_bench_alerts"))
+    ap.add_argument("--seed-only", action="store_true", help="seed the calls and rules, then stop")
     args = ap.parse_args()
     ensure_database(args.database)
     setup_django(args.database)
@@ -132,6 +133,8 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     rules_ensure(tenants, args.rules)
+    if args.seed_only:
+        return
     rules = {t.pk: list(AlertRule.objects.filter(tenant=t).order_by("pk")) for t in tenants}
     first_end = window_end()
     ends = iter(first_end - dt.timedelta(minutes=m) for m in range(10_000))

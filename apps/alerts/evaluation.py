@@ -20,6 +20,7 @@ from apps.core.actor import system_actor
 
 from . import selectors as sel
 from .conditions import call_condition
+from .destinations import outside
 from .models import QUALITY_KINDS, AlertEvent, AlertEventCall
 from .tasks import alert_event_deliver_task
 
@@ -69,19 +70,26 @@ def counted(rule, measured_calls, denominator, ids):
     return [Finding(measured=measured, call_ids=ids, call_count=measured_calls)]
 
 
+def matching_ids(rule, calls):
+    """The ids of the window's calls that meet the kind's condition, in call order (one narrow query)."""
+    matched = calls.filter(call_condition(rule.kind, rule.params))
+    countries = rule.params.get("countries") if rule.kind == "destination" else None
+    if not countries:
+        return sel.window_ids(matched)
+    allowed = set(countries)
+    return [pk for pk, called in sel.window_ids(matched, "called") if outside(called, (), allowed)]
+
+
 def measure_calls(actor, rule, start, end):
     """Quality, SIP response and destination kinds: matching calls that ended in the window."""
     base = sel.ended_in(sel.rule_calls(actor=actor, rule=rule), start, end)
-    matched = base.filter(call_condition(rule.kind, rule.params))
-    count = sel.window_count(matched)
+    ids = matching_ids(rule, base)
     denominator = None
-    if count and rule.count_mode == "percent_filtered":
+    if ids and rule.count_mode == "percent_filtered":
         denominator = sel.window_count(base)
-    elif count and rule.count_mode == "percent_all":
-        all_calls = sel.rule_calls(actor=actor, rule=rule, with_filters=False, with_sensors=False)
-        denominator = sel.window_count(sel.ended_in(all_calls, start, end))
-    ids = sel.window_ids(matched, settings.VOIPMON_ALERTS_MAX_CALL_IDS) if count else []
-    return counted(rule, count, denominator, ids)
+    elif ids and rule.count_mode == "percent_all":
+        denominator = sel.tenant_window_count(actor=actor, start=start, end=end)
+    return counted(rule, len(ids), denominator, ids[: settings.VOIPMON_ALERTS_MAX_CALL_IDS])
 
 
 def measure_sequential(actor, rule, start, end):
@@ -150,11 +158,15 @@ def measure_traffic_drop(actor, rule, start, end):
 
 
 def measure_silence(actor, rule, start, end):
-    """Sensors without a call in the window; a sensor in silence that has calls again recovers."""
+    """Sensors silent in the window: for a live (HEP) sensor no packet, for the others no call. One alert
+    when silence begins; a sensor in silence that has traffic again recovers."""
     findings = []
-    for number in sel.sensor_numbers(actor=actor, rule=rule):
+    for number, live, last_packet in sel.silence_sensors(actor=actor, rule=rule):
         subject = str(number)
-        active = sel.sensor_active(actor=actor, number=number, start=start, end=end)
+        if live:
+            active = last_packet is not None and last_packet >= start
+        else:
+            active = sel.sensor_active(actor=actor, number=number, start=start, end=end)
         last = sel.last_event(actor=actor, rule=rule, subject=subject)
         silent_now = last is not None and last.state == AlertEvent.ALERT
         if not active and not silent_now:
@@ -233,6 +245,7 @@ def tenant_evaluate(*, tenant, end):
         return []
     span = max(rule_span(rule) for rule in rules)
     token = sel.round_candidates.set(sel.round_candidate_ids(actor=actor, end=end, span=span))
+    memo = sel.round_memo.set({})
     events = []
     try:
         for rule in rules:
@@ -242,6 +255,7 @@ def tenant_evaluate(*, tenant, end):
                 log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
     finally:
         sel.round_candidates.reset(token)
+        sel.round_memo.reset(memo)
     return events
 
 
