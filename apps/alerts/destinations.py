@@ -2,9 +2,10 @@
 
 The number is read as international (E.164): spaces, dashes, dots and brackets are dropped, then a
 leading `+` or `00`; anything else but digits makes it unreadable. Its dialling code is the longest one
-that prefixes it (E.164 codes are prefix-free), and the country is Google's libphonenumber metadata (`phonenumbers`) for it: for a code shared by several
-countries (+1, +7, +44, +39, +358, ...) the area code / number pattern decides (+1 876 Jamaica, +7 7
-Kazakhstan, +44 1534 Jersey); a number that fits none of them is the code's main country (US, RU, GB...).
+that prefixes it (E.164 codes are prefix-free), and the country is Google's libphonenumber metadata
+(`phonenumbers`) for it: for a code shared by several countries (+1, +7, +44, +39, +358, ...) the area
+code / number pattern decides (+1 876 Jamaica, +7 7 Kazakhstan, +44 1534 Jersey); a number that fits
+none of them is the code's main country (US, RU, GB...).
 Non-geographic codes (+800, +870, +881, +882, +883, +979...) and numbers of fewer than 7 digits have no
 country, so a country allow list never allows them. docs/alerts.md
 """

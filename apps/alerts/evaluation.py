@@ -72,21 +72,26 @@ def counted(rule, measured_calls, denominator, ids):
 
 def matching_ids(rule, calls):
     """The ids of the window's calls that meet the kind's condition, in call order (one narrow query)."""
-    matched = calls.filter(call_condition(rule.kind, rule.params))
-    countries = rule.params.get("countries") if rule.kind == "destination" else None
-    if not countries:
-        return sel.window_ids(matched)
-    allowed = set(countries)
-    return [pk for pk, called in sel.window_ids(matched, "called") if outside(called, (), allowed)]
+    return countries_applied(rule, sel.window_ids(calls.filter(call_condition(rule.kind, rule.params)), "called"))
+
+
+def countries_applied(rule, rows):
+    """Rows of (id, called) -> the ids whose number dials none of the rule's countries (all without any)."""
+    countries = set(rule.params.get("countries") or ()) if rule.kind == "destination" else set()
+    return [pk for pk, called in rows if not countries or outside(called, (), countries)]
 
 
 def measure_calls(actor, rule, start, end):
     """Quality, SIP response and destination kinds: matching calls that ended in the window."""
-    base = sel.ended_in(sel.rule_calls(actor=actor, rule=rule), start, end)
-    ids = matching_ids(rule, base)
+    batched = (sel.round_flags.get() or {}).get(rule.pk)
+    if batched is not None:  # answered by the tenant's one query for the rules without call filters
+        ids, in_scope = countries_applied(rule, batched[0]), batched[1]
+    else:
+        base = sel.ended_in(sel.rule_calls(actor=actor, rule=rule), start, end)
+        ids, in_scope = matching_ids(rule, base), None
     denominator = None
     if ids and rule.count_mode == "percent_filtered":
-        denominator = sel.window_count(base)
+        denominator = in_scope if in_scope is not None else sel.window_count(base)
     elif ids and rule.count_mode == "percent_all":
         denominator = sel.tenant_window_count(actor=actor, start=start, end=end)
     return counted(rule, len(ids), denominator, ids[: settings.VOIPMON_ALERTS_MAX_CALL_IDS])
@@ -176,8 +181,9 @@ def measure_silence(actor, rule, start, end):
     return findings
 
 
+CALL_KINDS = (*QUALITY_KINDS, "sip_response", "destination")
 MEASURES = {
-    **dict.fromkeys((*QUALITY_KINDS, "sip_response", "destination"), measure_calls),
+    **dict.fromkeys(CALL_KINDS, measure_calls),
     "sequential": measure_sequential,
     "concurrent_calls": measure_concurrent,
     "traffic_drop": measure_traffic_drop,
@@ -246,16 +252,22 @@ def tenant_evaluate(*, tenant, end):
     span = max(rule_span(rule) for rule in rules)
     token = sel.round_candidates.set(sel.round_candidate_ids(actor=actor, end=end, span=span))
     memo = sel.round_memo.set({})
+    active = [rule for rule in rules if rule_active(rule, end, tenant.timezone)]
+    batch = [rule for rule in active if rule.kind in CALL_KINDS and not rule.filters]
+    flags = sel.round_flags.set(sel.rules_window_matches(actor=actor, rules=batch, end=end) if batch else {})
     events = []
-    try:
-        for rule in rules:
-            try:
-                events += rule_evaluate(actor=actor, rule=rule, end=end, zone=tenant.timezone)
-            except Exception:  # one broken rule must not silence the others
-                log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
+    try:  # one transaction per tenant and round (one commit); a savepoint per rule that reads on its own
+        with transaction.atomic():
+            for rule in active:
+                try:
+                    with transaction.atomic(savepoint=rule not in batch):
+                        events += rule_evaluate(actor=actor, rule=rule, end=end, zone=tenant.timezone)
+                except Exception:  # one broken rule must not silence the others
+                    log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
     finally:
         sel.round_candidates.reset(token)
         sel.round_memo.reset(memo)
+        sel.round_flags.reset(flags)
     return events
 
 
