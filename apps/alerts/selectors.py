@@ -27,6 +27,7 @@ round_candidates = ContextVar("round_candidates", default=None)
 # Calls in progress during a window are looked up by their end: those that ended within LONGEST after the
 # window's end (a two-sided range the planner reads off the call end index even without fresh statistics).
 LONGEST = dt.timedelta(days=1)
+CANDIDATES = 5000  # at most this many ids are handed to each rule (SQLite's bound parameters, PostgreSQL's plans)
 # Within a round, the answers of the tenant's one query for its counted rules without call filters:
 # rule id -> ([(id, called) of the matching calls in call order], calls in the rule's window and sensors).
 round_flags = ContextVar("round_flags", default=None)
@@ -37,7 +38,8 @@ round_memo = ContextVar("round_memo", default=None)
 def round_candidate_ids(*, actor, end, span):
     """Calls in progress at some point of [end - span, end): a superset of every rule's window calls."""
     start = end - span
-    return list(overlapping(Cdr.objects.visible_to(actor), start, end).values_list("pk", flat=True))
+    ids = list(overlapping(Cdr.objects.visible_to(actor), start, end).values_list("pk", flat=True)[: CANDIDATES + 1])
+    return ids if len(ids) <= CANDIDATES else None  # a busy span: each rule reads its window through the index
 
 
 def alert_rule_list(*, actor):
@@ -123,13 +125,15 @@ def rules_window_matches(*, actor, rules, end):
     """One query for many counted rules: for each call of the round, whether it is in each rule's window
     and sensors, and whether it also meets the rule's condition (the same Q as a rule read alone)."""
     flags = {}
+    earliest = end - max(dt.timedelta(minutes=rule.window_minutes) for rule in rules)
     for rule in rules:
         start = end - dt.timedelta(minutes=rule.window_minutes)
         scope = Q(callend__gte=start, callend__lt=end) & (Q(id_sensor__in=rule.sensors) if rule.sensors else Q())
         flags[f"in_{rule.pk}"] = ExpressionWrapper(scope, output_field=BooleanField())
         condition = scope & call_condition(rule.kind, rule.params)
         flags[f"hit_{rule.pk}"] = ExpressionWrapper(condition, output_field=BooleanField())
-    calls = scoped_to_round(Cdr.objects.visible_to(actor)).annotate(**flags).order_by("calldate", "id")
+    calls = ended_in(scoped_to_round(Cdr.objects.visible_to(actor)), earliest, end)
+    calls = calls.annotate(**flags).order_by("calldate", "id")
     rows = list(calls.values_list("pk", "called", *flags))
     answers = {}
     for index, rule in enumerate(rules):

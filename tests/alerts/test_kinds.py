@@ -283,3 +283,19 @@ def test_live_sensor_recovers_when_packets_return(tenant_a, make_call, rule_make
     (recovered,) = evaluate(tenant_a, END + dt.timedelta(minutes=2))
     assert (recovered.state, recovered.subject) == (AlertEvent.RECOVERY, "1")
     assert evaluate(tenant_a, END + dt.timedelta(minutes=3)) == []
+
+
+@pytest.mark.parametrize("filters", [{}, {"id_sensor": "1"}])
+def test_a_busy_span_reads_each_window_through_the_index_alike(
+    tenant_a, make_call, rule_make, evaluate, monkeypatch, filters
+):
+    """Past CANDIDATES calls in a round's span the rules read their windows without the candidate ids."""
+    monkeypatch.setattr("apps.alerts.selectors.CANDIDATES", 2)
+    make_calls(make_call, tenant_a, "loss", matching=3, good=2)
+    make_call(tenant_a, calldate="2024-03-05 09:50:00", duration=30, packet_loss_perc_mult1000=9000)  # before
+    rule_make(tenant_a, "loss", params={"value": 5}, threshold=3, filters=filters)
+    expected = [
+        r["id"] for r in oracle.rows(tenant_a) if oracle.ended_in(r, START, END) and oracle.bad("loss", {"value": 5}, r)
+    ]
+    (event,) = evaluate(tenant_a, END)
+    assert sorted(event.call_ids) == sorted(expected) and len(expected) == 3
