@@ -250,13 +250,15 @@ def tenant_evaluate(*, tenant, end):
     if not rules:
         return []
     span = max(rule_span(rule) for rule in rules)
-    token = sel.round_candidates.set(sel.round_candidate_ids(actor=actor, end=end, span=span))
-    memo = sel.round_memo.set({})
     active = [rule for rule in rules if rule_active(rule, end, tenant.timezone)]
     batch = [rule for rule in active if rule.kind in CALL_KINDS and not rule.filters]
-    flags = sel.round_flags.set(sel.rules_window_matches(actor=actor, rules=batch, end=end) if batch else {})
+    token = sel.round_candidates.set(sel.round_candidate_ids(actor=actor, end=end, span=span))
+    memo = sel.round_memo.set({})
+    flags = sel.round_flags.set({})
     events = []
     try:  # one transaction per tenant and round (one commit); a savepoint per rule that reads on its own
+        if batch:
+            sel.round_flags.set(sel.rules_window_matches(actor=actor, rules=batch, end=end))
         with transaction.atomic():
             for rule in active:
                 try:

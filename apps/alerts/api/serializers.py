@@ -101,7 +101,10 @@ ACTIONS_SCHEMA = {
         "description": "what a firing does; a webhook's secret is never shown, only whether one is set",
         "items": {
             "oneOf": [
-                EMAIL_ACTION,
+                {
+                    **EMAIL_ACTION,
+                    "properties": {**EMAIL_ACTION["properties"], "to": {"type": "array", "items": {"type": "string"}}},
+                },
                 {
                     "type": "object",
                     "title": "webhook",
