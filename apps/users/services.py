@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from apps.core.capabilities import CAPABILITY_FLAGS
 from apps.core.exceptions import Conflict, InvalidInput, NotAuthenticated
 
-from .models import User
+from .models import LANGUAGE_CHOICES, User
 
 log = logging.getLogger("voipmon.auth")
 
@@ -50,14 +50,19 @@ def user_create(*, username, tenant, password, is_admin=False, flags=None, senso
     for flag, value in (flags or {}).items():
         setattr(user, flag, value)
     if check_password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise InvalidInput(" ".join(exc.messages)) from None
+        password_validate(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def password_validate(password, user):
+    """Django's password validators (length, common, numeric, like the user's name), as one message."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from None
 
 
 @transaction.atomic
@@ -69,6 +74,7 @@ def user_update(*, actor, user, password=None, **fields):
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
+        password_validate(password, user)  # an administrator setting it is held to the same rules
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -151,4 +157,13 @@ def user_timezone_set(*, user, timezone):
             raise InvalidInput(" ".join(exc.messages)) from None
     user.timezone = timezone
     user.save(update_fields=["timezone"])
+    return user
+
+
+def user_language_set(*, user, language):
+    """A user picks the language of the pages on the profile page ('' means the browser's)."""
+    if language and language not in dict(LANGUAGE_CHOICES):
+        raise InvalidInput(_("Choose a language from the list."))
+    user.language = language
+    user.save(update_fields=["language"])
     return user

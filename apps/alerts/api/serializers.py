@@ -210,10 +210,6 @@ class CallFiltersFieldExtension(OpenApiSerializerFieldExtension):
                 if schema.get("type") == "array":  # a comma-separated list of 64-bit integers
                     schema.pop("maximum", None)
                     schema["items"] = {**schema.get("items", {}), "minimum": -BIGINT, "maximum": BIGINT}
-                if schema.get("format") == "date-time":  # the call search's years: 1000 to 9998
-                    schema["pattern"] = (  # and UTC offsets within +-15:59
-                        "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-.*([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$"
-                    )
                 validators = [*flt.field.validators, *flt.extra.get("validators", ())]
                 properties[parameter["name"]] = with_validator_schemas(schema, validators)
         return {
