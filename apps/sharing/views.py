@@ -8,6 +8,7 @@ the call), then the open is counted once per browser session.
 
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -103,6 +104,7 @@ def password_page(request, link):
     return render(request, "sharing/password.html", {"error": error}, status=status)
 
 
+@transaction.non_atomic_requests  # a guessed token never touches the database; opens are atomic themselves
 @require_http_methods(["GET", "POST"])
 def share_page(request, token):
     link, refused = share_access(request, token)
@@ -149,6 +151,7 @@ def _need(allowed):
         raise Http404(_("This link does not share that."))
 
 
+@transaction.non_atomic_requests
 def share_pcap(request, token):
     def build(call, link):
         _need(link.allow_pcap)
@@ -157,6 +160,7 @@ def share_pcap(request, token):
     return _file(request, token, build)
 
 
+@transaction.non_atomic_requests
 def share_audio(request, token):
     def build(call, link):
         _need(link.allow_audio and share_policy(tenant_id=link.tenant_id).allow_audio)
@@ -165,6 +169,7 @@ def share_audio(request, token):
     return _file(request, token, build)
 
 
+@transaction.non_atomic_requests
 def share_waveform(request, token):
     def build(call, link):
         _need(link.allow_audio and share_policy(tenant_id=link.tenant_id).allow_audio)
@@ -173,6 +178,7 @@ def share_waveform(request, token):
     return _file(request, token, build)
 
 
+@transaction.non_atomic_requests
 def share_ladder(request, token):
     return _file(request, token, lambda call, link: call.ladder())
 
