@@ -16,8 +16,7 @@ from .metrics import DEFAULT_NER_CODES, MEASURES, PEAK_MEASURES
 
 
 def measure_fields(names):
-    # db_default: the call-by-call upsert names only the measures a call changed (services.summary_upsert)
-    return {name: models.BigIntegerField(default=0, db_default=0) for name in names}
+    return {name: models.BigIntegerField(default=0) for name in names}
 
 
 class SummaryBase(TenantOwned):

@@ -14,7 +14,6 @@ from apps.cdr.models import Cdr
 from apps.core.actor import Actor
 from apps.core.exceptions import Conflict, InvalidInput, NotFound
 
-from .metrics import MEASURES
 from .models import SUMMARY_LEVELS, ReportDefinition, ReportSchedule
 from .periods import crontab_fields
 from .summary_sql import bucket_of, call_measures, normalised_sql, rollup_sql, upsert_sql, values_upsert_sql
@@ -42,8 +41,10 @@ def summaries_apply(*, tenant_id, ids, sign=1):
             deltas = summary_deltas(cursor, tenant_id=tenant_id, ids=chunk)
             statements = [
                 statement
-                for (model, _measures), rows in zip(SUMMARY_LEVELS, deltas, strict=True)
-                for statement in summary_upserts(model=model, tenant_id=tenant_id, rows=rows, sign=sign)
+                for (model, measures), rows in zip(SUMMARY_LEVELS, deltas, strict=True)
+                for statement in summary_upserts(
+                    model=model, measures=measures, tenant_id=tenant_id, rows=rows, sign=sign
+                )
             ]
             for sql, params in statements_joined(statements):
                 cursor.execute(sql, params)
@@ -75,12 +76,12 @@ def summary_deltas(cursor, *, tenant_id, ids):
     return [out for *_rest, out in levels]
 
 
-def summary_upserts(*, model, tenant_id, rows, sign):
+def summary_upserts(*, model, measures, tenant_id, rows, sign):
     """(sql, params) of the upserts that add `rows` ({key: {measure: delta}}) times `sign` to the level."""
     if not rows:
         return
     present = set().union(*rows.values())
-    columns = tuple(m for m in MEASURES if m in present)
+    columns = tuple(m for m in measures if m in present)
     key_cols = ("tenant_id", "bucket", *model.keys)
     items = list(rows.items())
     page = max(1, UPSERT_PARAMS // (len(key_cols) + len(columns)))
@@ -91,7 +92,7 @@ def summary_upserts(*, model, tenant_id, rows, sign):
             params.append(tenant_id)
             params.extend(key)
             params.extend(sign * values.get(m, 0) for m in columns)
-        yield values_upsert_sql(model._meta.db_table, key_cols, columns, len(part)), params
+        yield values_upsert_sql(model._meta.db_table, key_cols, columns, tuple(measures), len(part)), params
 
 
 def statements_joined(statements):

@@ -9,7 +9,7 @@ read), then aggregated.
 Keeping summaries call by call does not aggregate in SQL: the new calls' normalised rows are read with
 the same `normalised_sql`, turned into sparse measure deltas in Python (`call_measures`, the same
 conditions and bins as the SQL below), added up per summary key and written with one multi-row
-`INSERT ... VALUES ... ON CONFLICT DO UPDATE` per level that names only the measures that changed
+`INSERT ... VALUES ... ON CONFLICT DO UPDATE` per level that updates only the measures that changed
 (`values_upsert_sql`). The property test (tests/reports/test_summary_property.py) holds the two
 codings to each other: summaries kept this way must equal a rebuild by the SQL aggregate.
 """
@@ -170,12 +170,14 @@ def bucket_of(epoch_seconds, bucket_seconds):
 
 
 @lru_cache(maxsize=512)
-def values_upsert_sql(table, key_cols, columns, rows):
+def values_upsert_sql(table, key_cols, columns, measures, rows):
     """INSERT `rows` rows of keys and measure deltas, adding the deltas to rows already there.
 
-    Measures not named keep their value (a new row takes the column's database default, 0)."""
-    names = (*key_cols, *columns)
-    row = f"({', '.join(['%s'] * len(names))})"
+    Only `columns` (the measures that changed) are parameters and updated; the other `measures` are inserted
+    as literal zeros (a new row needs every column) and keep their value on conflict."""
+    names = (*key_cols, *measures)
+    changed = set(columns)
+    row = f"({', '.join(['%s'] * len(key_cols) + ['%s' if m in changed else '0' for m in measures])})"
     updates = ", ".join(f"{m} = {table}.{m} + EXCLUDED.{m}" for m in columns)
     return (
         f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * rows)}"
