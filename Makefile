@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 HEP_PORT ?= 9060
 HEP_AGENT_ID ?= 2001
+TEST_WORKERS ?= auto  # pytest-xdist: one process per core
 
 .PHONY: run test venv lint messages bench-query clean
 
@@ -28,7 +29,7 @@ run: venv
 
 test: venv
 	mkdir -p var
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ Column names are the sniffer's ``cdr`` names so the lead's model can take ``Call
 
 import datetime as dt
 
+from apps.core.cdrcolumns import DIRECTION_INT_FIELDS
 from apps.core.codecs import FAX_T38, codec_name  # the one codec table (no Django import)
 
 from . import metrics
@@ -83,33 +84,7 @@ def stream_rows(call):
 
 def side_fields(prefix, row, call, rtcp):
     f = {}
-    names = [
-        "payload",
-        "saddr",
-        "index",
-        "rtp_ptime",
-        "received",
-        "lost",
-        "reordered",
-        "packet_loss_perc_mult1000",
-        "avgjitter_mult10",
-        "maxjitter",
-        "delay_sum",
-        "delay_cnt",
-        "delay_avg_mult100",
-        "mos_xr_mult10",
-    ]
-    names += [f"sl{i}" for i in range(1, 11)] + [f"d{e}" for e in metrics.DELAY_EDGES]
-    names += [f"mos_{k}_mult10" for k, _ in MOS_KEYS] + [f"mos_{k}_min_mult10" for k, _ in MOS_KEYS]
-    names += [
-        "rtcp_loss",
-        "rtcp_maxfr",
-        "rtcp_avgfr_mult10",
-        "rtcp_maxjitter",
-        "rtcp_avgjitter_mult10",
-        "rtcp_avgrtd_mult10",
-        "rtcp_maxrtd_mult10",
-    ]
+    names = ["payload", "saddr", *DIRECTION_INT_FIELDS]
     if row is None:
         return {f"{prefix}_{n}": None for n in names}
     st = row["_stats"]

@@ -10,8 +10,10 @@ import math
 
 import numpy as np
 
+from apps.core.cdrcolumns import DELAY_BUCKETS
+
 JITTER_JUMP_MS = 5000.0
-DELAY_EDGES = (50, 70, 90, 120, 150, 200, 300)
+DELAY_EDGES = DELAY_BUCKETS
 DELAY_WEIGHTS = (60, 80, 105, 135, 175, 250, 300)
 
 

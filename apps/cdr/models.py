@@ -10,6 +10,7 @@ from django.db.models import F
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.cdrcolumns import DELAY_BUCKETS, DIRECTION_INT_FIELDS, MOS_KINDS, SL_BUCKETS  # noqa: F401 (re-exported)
 from apps.core.scoping import HEAD_LENGTH, TenantOwned
 
 BYE_CHOICES = [
@@ -24,35 +25,6 @@ BYE_CHOICES = [
     (110, _("forced end")),
 ]
 WHOHANGED_CHOICES = [("caller", _("caller")), ("callee", _("callee"))]
-
-SL_BUCKETS = tuple(range(1, 11))
-DELAY_BUCKETS = (50, 70, 90, 120, 150, 200, 300)
-MOS_KINDS = ("f1", "f2", "adapt")
-DIRECTION_INT_FIELDS = (
-    "index",
-    "rtp_ptime",
-    "received",
-    "lost",
-    "reordered",
-    "packet_loss_perc_mult1000",
-    "avgjitter_mult10",
-    "maxjitter",
-    *(f"sl{n}" for n in SL_BUCKETS),
-    *(f"d{n}" for n in DELAY_BUCKETS),
-    "delay_sum",
-    "delay_cnt",
-    "delay_avg_mult100",
-    *(f"mos_{kind}_mult10" for kind in MOS_KINDS),
-    *(f"mos_{kind}_min_mult10" for kind in MOS_KINDS),
-    "mos_xr_mult10",
-    "rtcp_loss",
-    "rtcp_maxfr",
-    "rtcp_avgfr_mult10",
-    "rtcp_maxjitter",
-    "rtcp_avgjitter_mult10",
-    "rtcp_avgrtd_mult10",
-    "rtcp_maxrtd_mult10",
-)
 
 
 def direction_fields(prefix):

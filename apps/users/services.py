@@ -50,14 +50,19 @@ def user_create(*, username, tenant, password, is_admin=False, flags=None, senso
     for flag, value in (flags or {}).items():
         setattr(user, flag, value)
     if check_password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise InvalidInput(" ".join(exc.messages)) from None
+        password_validate(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def password_validate(password, user):
+    """Django's password validators (length, common, numeric, like the user's name), as one message."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages)) from None
 
 
 @transaction.atomic
@@ -69,6 +74,7 @@ def user_update(*, actor, user, password=None, **fields):
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
+        password_validate(password, user)  # an administrator setting it is held to the same rules
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

@@ -32,17 +32,24 @@ HYPOTHESIS = settings(
 )
 
 
+@pytest.fixture(scope="module")
+def loaded_schema(django_db_setup, django_db_blocker):
+    """The schema as served, bound to the WSGI app: fetched once per module (it is the same for every test)."""
+    with django_db_blocker.unblock():
+        schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    schema.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED
+    return schema
+
+
 @pytest.fixture
-def served_schema(world, settings, tmp_path):
-    """The schema as served, bound to the WSGI app. As Django's test client does, the request signals do
-    not close the connection, which holds the test's transaction."""
+def served_schema(loaded_schema, world, settings, tmp_path):
+    """The served schema, for one test. As Django's test client does, the request signals do not close the
+    connection, which holds the test's transaction."""
     settings.MEDIA_ROOT = tmp_path / "media"
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
-        schema.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED
-        yield schema
+        yield loaded_schema
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

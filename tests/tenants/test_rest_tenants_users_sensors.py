@@ -72,3 +72,21 @@ def test_sensors_are_scoped_and_admin_written(tenant_a, tenant_b, admin_a, user_
     foreign_id = api(other).get("/api/v1/sensors/").json()["results"][0]["id"]
     assert api(admin_a).get(f"/api/v1/sensors/{foreign_id}/").status_code == 404
     assert api(admin_a).delete(f"/api/v1/sensors/{foreign_id}/").status_code == 404
+
+
+@pytest.mark.parametrize("weak", ["short1", "password123", "12345678901", "qwertyuiop"])
+def test_an_admin_changing_a_password_is_held_to_the_validators(admin_a, user_a, weak):
+    """Django's validators are the oracle: what they refuse, PATCH refuses, and the old password stays."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(weak, user_a)
+    response = api(admin_a).patch(f"/api/v1/users/{user_a.pk}/", {"password": weak}, format="json")
+    assert response.status_code == 400, response.content
+    user_a.refresh_from_db()
+    assert user_a.check_password(PASSWORD) and not user_a.check_password(weak)
+    good = api(admin_a).patch(f"/api/v1/users/{user_a.pk}/", {"password": "Long-enough-pass-1"}, format="json")
+    assert good.status_code == 200
+    user_a.refresh_from_db()
+    assert user_a.check_password("Long-enough-pass-1")

@@ -36,6 +36,7 @@ MESSAGES = {
     413: _("The request body is too large."),
     422: _("The call has no media of the kind asked."),
     429: _("Too many requests at once: retry after the Retry-After seconds."),
+    502: _("An external sniffer (one reached through its manager port) did not answer (code sniffer_unreachable)."),
     503: _("A service the request needs (the task queue) is unavailable; nothing was changed."),
 }
 ERROR_SCHEMA = {

@@ -7,7 +7,6 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api.schema import VoipmonAutoSchema
 from apps.core.api.views import ActorMixin
 from apps.core.exceptions import InvalidInput
 from apps.live.rows import listcalls_row
@@ -27,17 +26,6 @@ def _int_param(request, name):
         raise InvalidInput(_("%(name)s must be a number, not %(value)s.") % {"name": name, "value": value}) from None
 
 
-class ActiveCallSchema(VoipmonAutoSchema):
-    """Adds the 502 of an external sniffer (one reached through its manager port) that does not answer."""
-
-    def error_response(self, status):
-        if status != 502:
-            return super().error_response(status)
-        response = super().error_response(404)  # the same {detail, code} body
-        response["description"] = _("An external sniffer did not answer (code sniffer_unreachable).")
-        return response
-
-
 class ActiveCallViewSet(ActorMixin, viewsets.ViewSet):
     """Calls in progress on your sensors, refreshed every second by the HEP listener."""
 
@@ -45,7 +33,6 @@ class ActiveCallViewSet(ActorMixin, viewsets.ViewSet):
     lookup_url_kwarg = "pk"  # the call reference, 0x...
     lookup_value_regex = "0[xX][0-9a-fA-F]+"
     serializer_class = ActiveCallSerializer
-    schema = ActiveCallSchema()
     # Every action first asks the tenant's external sniffers (502 when one does not answer); pausing on an
     # external sniffer passes its refusal on (400).
     error_statuses = {"list": (502,), "retrieve": (502,), "pause": (400, 502), "unpause": (400, 502)}

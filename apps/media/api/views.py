@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from apps.core.api.negotiation import JsonOnlyNegotiation
 from apps.core.api.views import ActorMixin
 from apps.core.exceptions import InvalidInput
 from apps.core.values import truthy
@@ -27,16 +27,6 @@ from apps.media.services import bundle_file, export_create, export_download
 from .serializers import ExportCreateSerializer, ExportJobSerializer
 
 SECONDS_WINDOW = {"type": "number", "minimum": 0, "maximum": 86400}  # what seconds_parse accepts
-
-
-class JsonOnlyNegotiation(BaseContentNegotiation):
-    """Errors of a binary endpoint are JSON even when the client asked for audio/x-wav."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def binary(media_type, *params):

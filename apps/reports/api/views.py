@@ -6,9 +6,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from apps.core.api.negotiation import JsonOnlyNegotiation
 from apps.core.api.views import ActorMixin, ScopedModelViewSet
 from apps.core.exceptions import InvalidInput
-from apps.media.api.views import JsonOnlyNegotiation
 from apps.reports.delivery import schedule_send_now
 from apps.reports.selectors import (
     OUTPUT_TYPES,
