@@ -4,10 +4,12 @@ that counts the same matches, in the same run.
 Usage: ``python bench/alerts.py [--count 10000000] [--tenants 20] [--rules 200] [--days 30] [--rounds 5]
 [--database URL]``. Calls are seeded once per size (PostgreSQL COPY through `cdr_seed`, spread over the last
 `--days` days ending now; summary maintenance off, alerts read the calls) and reused by later runs. A round
-is `tenant_evaluate` for every tenant, as the beat task runs it, each round on a window ending one minute
-earlier than the last (so no window is deduplicated away). The peer is one hand-written query per tenant:
-`count(*) FILTER (WHERE <condition>)` for every counted rule over the calls that ended in the window, plus a
-GROUP BY for the sequential rules; the counts must equal the events' measured values.
+is `tenant_evaluate` for every tenant, as the beat task runs it, on the windows at the end of the seeded
+history (its "now"), each round on a window ending one minute earlier than the last (so no window is
+deduplicated away). The peer is one hand-written query per tenant:
+`count(*) FILTER (WHERE <condition>)` for every counted rule over the calls that ended in the window (through
+the same tenant / call end index), plus a GROUP BY for the sequential rules; the counts must equal the
+events' measured values. `--seed-only` seeds and stops (seed once, keep the database, run again).
 """
 
 import argparse
@@ -44,10 +46,7 @@ OTHERS = {  # evaluated in the round; not in the peer's counts (their output is 
     "traffic_drop": {"by": "percent", "minimum": 1},
     "sensor_silence": {},
 }
-WINDOW = (
-    "tenant_id = %(tenant)s AND calldate >= %(low)s AND calldate < %(end)s"
-    " AND callend >= %(start)s AND callend < %(end)s"
-)
+WINDOW = "tenant_id = %(tenant)s AND callend >= %(start)s AND callend < %(end)s"  # the tenant / call end index
 
 
 def tenants_seeded(args):
@@ -114,6 +113,7 @@ def main():
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--database", default=DEFAULT_DB.replace("voipmon_bench", "voipmon_bench_alerts"))
+    ap.add_argument("--seed-only", action="store_true", help="seed the calls and rules, then stop")
     args = ap.parse_args()
     ensure_database(args.database)
     setup_django(args.database)
@@ -121,7 +121,7 @@ def main():
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from apps.alerts.evaluation import tenant_evaluate, window_end
+    from apps.alerts.evaluation import tenant_evaluate
     from apps.alerts.models import AlertEvent, AlertRule
 
     tenants, took = tenants_seeded(args)
@@ -132,8 +132,15 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     rules_ensure(tenants, args.rules)
+    if args.seed_only:
+        return
     rules = {t.pk: list(AlertRule.objects.filter(tenant=t).order_by("pk")) for t in tenants}
-    first_end = window_end()
+    # Windows at the seeded history's end (its "now"), as the beat task evaluates them: the newest call start
+    # of the first tenant, to the minute.
+    from apps.cdr.models import Cdr
+
+    newest = Cdr.objects.filter(tenant=tenants[0]).order_by("-calldate").values_list("calldate", flat=True).first()
+    first_end = newest.replace(second=0, microsecond=0)
     ends = iter(first_end - dt.timedelta(minutes=m) for m in range(10_000))
     found = {}
 
@@ -152,7 +159,6 @@ def main():
             for tenant in tenants:
                 counted = [r for r in rules[tenant.pk] if r.kind in COUNTED]
                 params = {"tenant": tenant.pk, "end": end, "start": end - dt.timedelta(minutes=5)}
-                params["low"] = params["start"] - dt.timedelta(days=1)
                 columns = ", ".join(f"count(*) FILTER (WHERE {COUNTED[r.kind][1]})" for r in counted)
                 cursor.execute(f"SELECT {columns} FROM cdr_cdr WHERE {WINDOW}", params)
                 counts.update(zip((r.pk for r in counted), cursor.fetchone(), strict=True))

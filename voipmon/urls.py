@@ -12,6 +12,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/sso/", include("apps.accounts.sso_urls")),  # namespace "social", as social-auth expects
     path("accounts/", include("apps.accounts.urls")),
+    path("calls/", include("apps.browse.urls")),  # the call browser; /calls/<id>/ is the call page
+    path("", include("apps.media.urls")),  # the call page
+    path("", include("apps.capture.urls")),  # uploads
     path("", include("apps.sharing.urls")),
     path("", include("apps.branding.urls")),
     path("", include("apps.legacy.urls")),

@@ -3,6 +3,8 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.users.models import LANGUAGE_CHOICES
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
@@ -31,6 +33,12 @@ def timezone_choices():
 
 class TimezoneForm(forms.Form):
     timezone = forms.ChoiceField(label=_("Time zone"), required=False, choices=timezone_choices)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=lambda: [("", _("As my browser asks")), *LANGUAGE_CHOICES]
+    )
 
 
 class TokenForm(forms.Form):

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from apps.users.selectors import blocked_message
 
@@ -36,4 +37,20 @@ class AccountGuardMiddleware:
             open_paths = {reverse(name) for name in OPEN_WHILE_PENDING}
             if request.path not in open_paths:
                 return redirect(f"{reverse('accounts:twofactor-verify')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language (profile) wins over the browser's, which LocaleMiddleware
+    activated before the user was known; without a choice the browser's stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if language and translation.check_for_language(language):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

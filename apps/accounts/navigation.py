@@ -2,8 +2,8 @@
 
 One table. A link appears only when its page exists and the user may open it: its capability flag
 (the same flag the page itself requires, so a link never leads to a 403), or the admin site's own
-rule for the admin. Pages of issue 16 (call browser, uploads, ...) join the table as they land; no
-placeholders for pages that do not exist yet.
+rule for the admin. The home is left out for those it forwards to the call browser. Pages of issue 16
+(call browser, uploads, ...) join the table as they land; no placeholders for pages that do not exist yet.
 """
 
 from dataclasses import dataclass
@@ -24,11 +24,13 @@ class NavItem:
     url_name: str
     flag: str | None = None  # capability flag the page requires; None: every signed-in user
     admin_site: bool = False  # shown when the admin site lets this request in (active verified superusers)
+    unless_flag: str | None = None  # hidden for holders of this flag (the home forwards them to that page)
 
 
 NAV_ITEMS = (
-    NavItem("home", _("Home"), "home"),
-    NavItem("calls", _("Calls (API)"), "cdr-list", flag="can_cdr"),
+    NavItem("home", _("Home"), "home", unless_flag="can_cdr"),
+    NavItem("calls", _("Calls"), "browse:calls", flag="can_cdr"),
+    NavItem("uploads", _("Upload"), "uploads", flag="can_upload_pcap"),
     NavItem("api-docs", _("API documentation"), "api-docs"),
     NavItem("profile", _("Profile"), "accounts:profile"),
     NavItem("admin", _("Administration"), "admin:index", admin_site=True),
@@ -40,6 +42,8 @@ def nav_items_for(request, actor):
     items = []
     for item in NAV_ITEMS:
         if item.flag and not actor.can(item.flag):
+            continue
+        if item.unless_flag and actor.can(item.unless_flag):
             continue
         if item.admin_site and not admin.site.has_permission(request):
             continue

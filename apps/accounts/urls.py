@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/<slug:tenant_slug>/", views.login_view, name="login-tenant"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile_view, name="profile"),
+    path("profile/language/", views.language_view, name="language"),
     path("profile/tokens/", views.token_create_view, name="token-create"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token-revoke"),
     path("2fa/", views_2fa.twofactor_verify_view, name="twofactor-verify"),

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,9 +22,9 @@ from social_django.views import complete as social_complete
 
 from apps.core.exceptions import AppError, NotFound
 from apps.tenants.selectors import tenant_for_host, tenant_get_by_slug
-from apps.users.services import user_timezone_set
+from apps.users.services import user_language_set, user_timezone_set
 
-from .forms import LoginForm, TimezoneForm, TokenForm
+from .forms import LanguageForm, LoginForm, TimezoneForm, TokenForm
 from .selectors import apitoken_get, apitoken_list, authconfig_for_tenant, backup_codes_left, totp_device
 from .services import apitoken_create, apitoken_revoke
 from .signin import password_sign_in
@@ -36,7 +37,7 @@ SSO_BUTTONS = (
 )
 
 
-def safe_next(request, default="accounts:profile"):
+def safe_next(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
@@ -99,6 +100,7 @@ def profile_context(request, **extra):
     return {
         "user_tenant": user.tenant,
         "timezone_form": TimezoneForm(initial={"timezone": user.timezone}),
+        "language_form": LanguageForm(initial={"language": user.language}),
         "token_form": TokenForm(),
         "tokens": apitoken_list(user=user),
         "enrolled": totp_device(user=user, confirmed=True) is not None,
@@ -120,6 +122,33 @@ def profile_view(request):
             return redirect("accounts:profile")
         messages.error(request, _("Choose a time zone from the list."))
     return render(request, "accounts/profile.html", profile_context(request))
+
+
+@login_required
+@require_POST
+def language_view(request):
+    """The chosen language wins over the browser's from the next page on (UserLanguageMiddleware); the
+    cookie keeps it for the signed-out pages too, and an empty choice hands back to Accept-Language."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a language from the list."))
+        return redirect("accounts:profile")
+    language = form.cleaned_data["language"]
+    user_language_set(user=request.user, language=language)
+    translation.activate(language or translation.get_language_from_request(request))  # the message below too
+    messages.success(request, _("Your language is saved."))
+    response = redirect("accounts:profile")
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
 
 
 @login_required

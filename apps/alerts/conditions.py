@@ -46,6 +46,7 @@ def call_condition(kind, params):
         return ANSWERED & NO_A_RTP & NO_B_RTP
     if kind == "sip_response":
         return Q() if params.get("every") and not params.get("codes") else response_q(params["codes"])
-    if kind == "destination":
-        return ~reduce(or_, (Q(called__startswith=prefix) for prefix in params["allow"]))
+    if kind == "destination":  # the prefixes here; the countries on the rows this leaves (destinations.py)
+        allow = params.get("allow") or []
+        return ~reduce(or_, (Q(called__startswith=prefix) for prefix in allow)) if allow else Q()
     raise ValueError(kind)

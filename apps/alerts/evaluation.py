@@ -20,6 +20,7 @@ from apps.core.actor import system_actor
 
 from . import selectors as sel
 from .conditions import call_condition
+from .destinations import outside
 from .models import QUALITY_KINDS, AlertEvent, AlertEventCall
 from .tasks import alert_event_deliver_task
 
@@ -69,19 +70,31 @@ def counted(rule, measured_calls, denominator, ids):
     return [Finding(measured=measured, call_ids=ids, call_count=measured_calls)]
 
 
+def matching_ids(rule, calls):
+    """The ids of the window's calls that meet the kind's condition, in call order (one narrow query)."""
+    return countries_applied(rule, sel.window_ids(calls.filter(call_condition(rule.kind, rule.params)), "called"))
+
+
+def countries_applied(rule, rows):
+    """Rows of (id, called) -> the ids whose number dials none of the rule's countries (all without any)."""
+    countries = set(rule.params.get("countries") or ()) if rule.kind == "destination" else set()
+    return [pk for pk, called in rows if not countries or outside(called, (), countries)]
+
+
 def measure_calls(actor, rule, start, end):
     """Quality, SIP response and destination kinds: matching calls that ended in the window."""
-    base = sel.ended_in(sel.rule_calls(actor=actor, rule=rule), start, end)
-    matched = base.filter(call_condition(rule.kind, rule.params))
-    count = sel.window_count(matched)
+    batched = (sel.round_flags.get() or {}).get(rule.pk)
+    if batched is not None:  # answered by the tenant's one query for the rules without call filters
+        ids, in_scope = countries_applied(rule, batched[0]), batched[1]
+    else:
+        base = sel.ended_in(sel.rule_calls(actor=actor, rule=rule), start, end)
+        ids, in_scope = matching_ids(rule, base), None
     denominator = None
-    if count and rule.count_mode == "percent_filtered":
-        denominator = sel.window_count(base)
-    elif count and rule.count_mode == "percent_all":
-        all_calls = sel.rule_calls(actor=actor, rule=rule, with_filters=False, with_sensors=False)
-        denominator = sel.window_count(sel.ended_in(all_calls, start, end))
-    ids = sel.window_ids(matched, settings.VOIPMON_ALERTS_MAX_CALL_IDS) if count else []
-    return counted(rule, count, denominator, ids)
+    if ids and rule.count_mode == "percent_filtered":
+        denominator = in_scope if in_scope is not None else sel.window_count(base)
+    elif ids and rule.count_mode == "percent_all":
+        denominator = sel.tenant_window_count(actor=actor, start=start, end=end)
+    return counted(rule, len(ids), denominator, ids[: settings.VOIPMON_ALERTS_MAX_CALL_IDS])
 
 
 def measure_sequential(actor, rule, start, end):
@@ -150,11 +163,15 @@ def measure_traffic_drop(actor, rule, start, end):
 
 
 def measure_silence(actor, rule, start, end):
-    """Sensors without a call in the window; a sensor in silence that has calls again recovers."""
+    """Sensors silent in the window: for a live (HEP) sensor no packet, for the others no call. One alert
+    when silence begins; a sensor in silence that has traffic again recovers."""
     findings = []
-    for number in sel.sensor_numbers(actor=actor, rule=rule):
+    for number, live, last_packet in sel.silence_sensors(actor=actor, rule=rule):
         subject = str(number)
-        active = sel.sensor_active(actor=actor, number=number, start=start, end=end)
+        if live:
+            active = last_packet is not None and last_packet >= start
+        else:
+            active = sel.sensor_active(actor=actor, number=number, start=start, end=end)
         last = sel.last_event(actor=actor, rule=rule, subject=subject)
         silent_now = last is not None and last.state == AlertEvent.ALERT
         if not active and not silent_now:
@@ -164,8 +181,9 @@ def measure_silence(actor, rule, start, end):
     return findings
 
 
+CALL_KINDS = (*QUALITY_KINDS, "sip_response", "destination")
 MEASURES = {
-    **dict.fromkeys((*QUALITY_KINDS, "sip_response", "destination"), measure_calls),
+    **dict.fromkeys(CALL_KINDS, measure_calls),
     "sequential": measure_sequential,
     "concurrent_calls": measure_concurrent,
     "traffic_drop": measure_traffic_drop,
@@ -232,16 +250,26 @@ def tenant_evaluate(*, tenant, end):
     if not rules:
         return []
     span = max(rule_span(rule) for rule in rules)
+    active = [rule for rule in rules if rule_active(rule, end, tenant.timezone)]
+    batch = [rule for rule in active if rule.kind in CALL_KINDS and not rule.filters]
     token = sel.round_candidates.set(sel.round_candidate_ids(actor=actor, end=end, span=span))
+    memo = sel.round_memo.set({})
+    flags = sel.round_flags.set({})
     events = []
-    try:
-        for rule in rules:
-            try:
-                events += rule_evaluate(actor=actor, rule=rule, end=end, zone=tenant.timezone)
-            except Exception:  # one broken rule must not silence the others
-                log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
+    try:  # one transaction per tenant and round (one commit); a savepoint per rule that reads on its own
+        if batch:
+            sel.round_flags.set(sel.rules_window_matches(actor=actor, rules=batch, end=end))
+        with transaction.atomic():
+            for rule in active:
+                try:
+                    with transaction.atomic(savepoint=rule not in batch):
+                        events += rule_evaluate(actor=actor, rule=rule, end=end, zone=tenant.timezone)
+                except Exception:  # one broken rule must not silence the others
+                    log.exception("alert rule %s of tenant %s failed", rule.pk, tenant.pk)
     finally:
         sel.round_candidates.reset(token)
+        sel.round_memo.reset(memo)
+        sel.round_flags.reset(flags)
     return events
 
 

@@ -4,13 +4,14 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.cdr.filtersets import CUSTOM_HEADER_PREFIX, CdrFilterSet
 from apps.cdr.selectors import cdr_search
-from apps.core.exceptions import InvalidInput
+from apps.core.exceptions import Conflict, InvalidInput
 
+from .destinations import COUNTRIES
 from .models import COUNT_MODES, KINDS, AlertRule
 
 VALUE_KINDS = ("mos", "loss", "jitter", "delay", "pdd")
@@ -23,7 +24,7 @@ PARAMS = {  # kind -> {param: required}
     "traffic_drop": {"by": False, "minimum": False},
     "concurrent_calls": {"by": True},
     "sequential": {},
-    "destination": {"allow": True},
+    "destination": {"allow": False, "countries": False},
 }
 CONCURRENT_BY = ("caller_ip", "called_ip", "caller_number")
 DROP_BY = ("percent", "calls")
@@ -78,9 +79,13 @@ def params_validate(kind, params):
             fail("params.by", _("one of %(names)s.") % {"names": ", ".join(DROP_BY)})
         number("params.minimum", params.get("minimum", 0), 0, 1_000_000)
     if kind == "destination":
-        allow = params["allow"]
-        if not isinstance(allow, list) or not allow or not all(isinstance(p, str) and p.isdigit() for p in allow):
-            fail("params.allow", _("a non-empty list of number prefixes (digits) is required."))
+        allow, countries = params.get("allow", []), params.get("countries", [])
+        if not isinstance(allow, list) or not all(isinstance(p, str) and p.isdigit() for p in allow):
+            fail("params.allow", _("a list of number prefixes (digits) is required."))
+        if not isinstance(countries, list) or not all(isinstance(c, str) and c in COUNTRIES for c in countries):
+            fail("params.countries", _("a list of ISO 3166 country codes (CZ, US, ...) is required."))
+        if not allow and not countries:
+            fail("params", _("give allowed prefixes (allow), countries, or both."))
 
 
 def actions_validate(actions):
@@ -98,10 +103,10 @@ def actions_validate(actions):
                 except ValidationError:
                     fail("actions", _("%(value)s is not an e-mail address.") % {"value": address})
         elif kind == "webhook":
-            if set(action) - {"type", "url", "secret"} or not isinstance(action.get("secret"), str):
+            if set(action) - {"type", "url", "secret"} or not isinstance(action.get("secret", ""), str):
                 fail("actions", _("a webhook action is {type, url, secret}."))
-            if not action["secret"]:
-                fail("actions", _("a webhook needs a secret to sign its body."))
+            if not action.get("secret"):
+                fail("actions", _("a webhook needs a secret to sign its body (a new URL needs its secret)."))
             try:
                 URLValidator(schemes=["http", "https"])(action.get("url") or "")
             except ValidationError:
@@ -110,8 +115,39 @@ def actions_validate(actions):
             fail("actions", _("each action is of type email or webhook."))
 
 
+def actions_with_secrets(actions, stored=()):
+    """Secrets are write-only: a webhook written without one keeps the secret stored for its URL, and the
+    `secret_set` a read shows is dropped. Anything malformed is left as it is for actions_validate."""
+    if not isinstance(actions, list):
+        return actions
+    kept = {a.get("url"): a.get("secret") for a in stored if isinstance(a, dict) and a.get("type") == "webhook"}
+    merged = []
+    for action in actions:
+        if isinstance(action, dict) and action.get("type") == "webhook":
+            action = {k: v for k, v in action.items() if k != "secret_set"}
+            if action.get("secret") is None and kept.get(action.get("url")):
+                action["secret"] = kept[action.get("url")]
+        merged.append(action)
+    return merged
+
+
+def text_without_nul(field, value):
+    """PostgreSQL's jsonb cannot hold U+0000 (a 500 there, stored on SQLite): refused on every database."""
+    if isinstance(value, str) and "\x00" in value:
+        fail(field, _("a NUL character is not allowed."))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            text_without_nul(field, key)
+            text_without_nul(field, item)
+    if isinstance(value, list):
+        for item in value:
+            text_without_nul(field, item)
+
+
 def rule_validate(*, actor, data):
     """Every field checked; the filters through the one call search (so its names and messages)."""
+    for name in ("filters", "params", "sensors", "active_days", "active_hours", "actions"):
+        text_without_nul(name, data.get(name))
     if not str(data.get("name", "")).strip():
         fail("name", _("a name is required."))
     if data.get("kind") not in KINDS:
@@ -155,26 +191,43 @@ def rule_unique_name(*, actor, name, instance=None):
     if instance is not None:
         others = others.exclude(pk=instance.pk)
     if others.exists():
-        fail("name", _("a rule with this name exists already."))
+        name_taken(name)
+
+
+def name_taken(name):
+    raise Conflict(_("An alert rule named %(name)s already exists.") % {"name": name})
 
 
 @transaction.atomic
 def alert_rule_create(*, actor, **data):
     actor.require("can_alerts_edit")
+    if "actions" in data:
+        data["actions"] = actions_with_secrets(data["actions"])
     rule_validate(actor=actor, data=data)
     rule_unique_name(actor=actor, name=data["name"])
-    return AlertRule.objects.create(tenant_id=actor.tenant_id, **{k: v for k, v in data.items() if k in EDITABLE})
+    try:
+        with transaction.atomic():
+            return AlertRule.objects.create(
+                tenant_id=actor.tenant_id, **{k: v for k, v in data.items() if k in EDITABLE}
+            )
+    except IntegrityError:  # the same name created at the same moment
+        name_taken(data["name"])
 
 
 @transaction.atomic
 def alert_rule_update(*, actor, rule, **data):
     actor.require("can_alerts_edit")
     merged = {name: getattr(rule, name) for name in EDITABLE} | data
+    merged["actions"] = actions_with_secrets(merged["actions"], rule.actions)
     rule_validate(actor=actor, data=merged)
     rule_unique_name(actor=actor, name=merged["name"], instance=rule)
     for name in EDITABLE:
         setattr(rule, name, merged[name])
-    rule.save()
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:
+        name_taken(merged["name"])
     return rule
 
 

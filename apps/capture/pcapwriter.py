@@ -67,6 +67,8 @@ class CallPcap:
         self.raw_ok = global_header is not None
         self.linktype = linktype
         self.paused = False  # recording paused (live calls only): RTP is kept without its payload
+        # live batches: records a batch still holds for this file, written before any other record
+        self.hold = None
         self.sip = PcapFile(os.path.join(out_dir, name + ".sip.pcap"), header)
         self.full = PcapFile(os.path.join(out_dir, name + ".pcap"), header)
 
@@ -74,15 +76,21 @@ class CallPcap:
         return rawhdr + data if self.raw_ok and rawhdr is not None else pcap_record(ts, data)
 
     def add_sip(self, record):
+        if self.hold is not None:
+            self.hold(self)
         self.sip.add(record)
         self.full.add(record)
 
     def add_rtp(self, record):
+        if self.hold is not None:
+            self.hold(self)
         if self.paused and not self.raw_ok:
             record = rtp_payload_cut(record, self.linktype)
         self.full.add(record)
 
     def finish(self):
+        if self.hold is not None:
+            self.hold(self)
         self.sip.finish()
         self.full.finish()
 

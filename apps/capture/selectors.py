@@ -16,3 +16,8 @@ def capture_upload_get(*, actor, upload_id):
         return capture_upload_list(actor=actor).get(pk=id_or_none(upload_id))
     except (CaptureUpload.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Upload %(id)s not found.") % {"id": upload_id}) from None
+
+
+def capture_upload_recent(*, actor, limit=20):
+    """The tenant's latest uploads, newest first (the uploads page)."""
+    return list(capture_upload_list(actor=actor).order_by("-created_at", "-id")[:limit])

@@ -104,6 +104,70 @@ def call_store(*, tenant, id_sensor, call):
         raise
 
 
+def calls_store(*, tenant, id_sensor, calls):
+    """Store many analysed calls in one transaction (the live listener's calls that ended together):
+    the rows and files ``call_store`` writes one call at a time, in a few round trips. Returns, per
+    call, its Cdr or None (already stored, or twice in ``calls``). A duplicate stored meanwhile by a
+    concurrent import fails the batch; it is then stored call by call."""
+    if len(calls) == 1:
+        return [call_store(tenant=tenant, id_sensor=id_sensor, call=calls[0])]
+    prepared = []
+    for call in calls:
+        values = cdr_values(call.fields)
+        values["id_sensor"] = id_sensor
+        values["custom_headers"] = call.custom_headers or {}
+        prepared.append(values)
+    callids = sorted({v["callid"] for v in prepared})
+    seen = set(
+        Cdr.objects.visible_to(system_actor(tenant))
+        .filter(id_sensor=id_sensor, callid__in=callids)
+        .values_list("callid", "calldate")
+    )
+    saved, out, new = [], [], []
+    try:
+        with transaction.atomic():
+            for call, values in zip(calls, prepared, strict=True):
+                key = (values["callid"], values["calldate"])
+                if key in seen:
+                    out.append(None)
+                    continue
+                seen.add(key)
+                stem = call_file_stem(tenant=tenant, id_sensor=id_sensor, callid=key[0], calldate=key[1])
+                for attr, source, suffix in (
+                    ("pcap_sip", call.pcap_sip_path, "sip"),
+                    ("pcap_full", call.pcap_full_path, "full"),
+                ):
+                    if source:
+                        with open(source, "rb") as handle:
+                            values[attr] = storage_save(f"{stem}.{suffix}.pcap", File(handle), replace=True)
+                        saved.append(values[attr])
+                cdr = Cdr(tenant=tenant, **values)
+                new.append((cdr, call))
+                out.append(cdr)
+            Cdr.objects.bulk_create([cdr for cdr, _call in new])
+            CdrRtp.objects.bulk_create(
+                CdrRtp(tenant=tenant, cdr=cdr, **{k: v for k, v in s.items() if k in RTP_FIELDS})
+                for cdr, call in new
+                for s in call.streams
+            )
+            CdrDtmf.objects.bulk_create(
+                CdrDtmf(tenant=tenant, cdr=cdr, **{k: v for k, v in d.items() if k in DTMF_FIELDS})
+                for cdr, call in new
+                for d in call.dtmf
+            )
+            if new:
+                cdr_written(tenant_id=tenant.pk, ids=[cdr.pk for cdr, _call in new])  # summaries, in this transaction
+        return out
+    except IntegrityError:
+        for name in saved:
+            default_storage.delete(name)
+        return [call_store(tenant=tenant, id_sensor=id_sensor, call=call) for call in calls]
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+
+
 def call_file_stem(*, tenant, id_sensor, callid, calldate):
     """Where a call's pcaps go: named after its import key, so a re-import writes the same names."""
     digest = hashlib.sha256(f"{id_sensor}|{callid}|{calldate.isoformat()}".encode()).hexdigest()[:24]

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.bounds import date_out_of_range, date_range_message, shown
+from apps.core.bounds import DATE_TIME_PATTERN, date_out_of_range, date_range_message, shown
 from apps.core.scoping import value_match
 
 from .models import Cdr
@@ -50,6 +50,9 @@ def validate_date_range(value):
     """Dates are range-checked where they are parsed: year 1 overflows once a time zone is applied."""
     if value is not None and date_out_of_range(value):
         raise ValidationError(date_range_message(value))
+
+
+validate_date_range.openapi_schema = {"pattern": DATE_TIME_PATTERN}  # the published form of the same range
 
 
 class NumberListFilter(django_filters.BaseInFilter, django_filters.NumberFilter):

@@ -119,6 +119,8 @@ class Cdr(TenantOwned):
         ]
         indexes = [
             models.Index(fields=["tenant", "calldate"], name="cdr_tenant_calldate"),
+            # calls that ended in a window, whatever their length (alert rounds: docs/alerts.md "Sources")
+            models.Index(fields=["tenant", "callend"], name="cdr_tenant_callend"),
             models.Index(
                 fields=["tenant", "caller", "calldate"],
                 name="cdr_tenant_caller",

@@ -21,6 +21,11 @@ DATE_MAX = dt.datetime(9998, 12, 31, 23, 59, 59)
 # stay within -12:00 .. +14:00.
 OFFSET_MAX = dt.timedelta(hours=15, minutes=59)
 JSON_MAX_DEPTH = 64
+# The range above as an OpenAPI pattern of an RFC 3339 date-time: years 1000 to 9998, UTC offsets within
+# +-15:59, so the published schema allows only what the parsers accept.
+DATE_TIME_PATTERN = (
+    "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-.*([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$"
+)
 
 
 def shown(value, limit=40):

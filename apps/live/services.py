@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.capture.services import call_store
+from apps.capture.services import call_store, calls_store
 from apps.core.actor import Actor
 from apps.core.exceptions import AppError, InvalidInput, NotFound
 
@@ -34,6 +34,20 @@ def live_call_store(*, tenant, id_sensor, closed):
                 for start, end in closed.pauses
             )
     return cdr
+
+
+def live_calls_store(*, tenant, id_sensor, closed):
+    """Store calls the listener closed together, in one transaction (``calls_store``), with their pause
+    spans. Returns one Cdr or None per call."""
+    with transaction.atomic():
+        cdrs = calls_store(tenant=tenant, id_sensor=id_sensor, calls=[c.data for c in closed])
+        CallPause.objects.bulk_create(
+            CallPause(tenant=tenant, cdr=cdr, started_at=_utc(start), ended_at=_utc(end))
+            for cdr, c in zip(cdrs, closed, strict=True)
+            if cdr is not None
+            for start, end in c.pauses
+        )
+    return cdrs
 
 
 def _scope(row):

@@ -10,6 +10,7 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .errors import MediaError
@@ -125,6 +126,37 @@ def audio_graph_png(pcm, rate: int, kind: str = "S", side: str = "L", title: str
     if title:
         axes[0].set_title(title)
     fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
+
+
+STRIP_PX = (1200, 90)  # one channel's band in the call page's player strips
+
+
+def audio_strip_png(pcm, rate: int, kind: str = "P") -> bytes:
+    """Both channels as one borderless image, caller above callee, time running over the full width.
+
+    For the call page's player: with no axes, margins or title, pixel x is exactly time x / width of the
+    recording, so a cursor drawn over the image at currentTime / duration follows the audio."""
+    _check(kind, "L")
+    if kind == "ALL":
+        raise MediaError(_("graph type {kind} is not one of S, P"), kind=kind)
+    pcm = np.asarray(pcm)
+    channels = [_channel(pcm, side) for side in SIDES]
+    duration = max(len(channels[0]) / rate, 1 / rate)
+    fig = Figure(figsize=(STRIP_PX[0] / DPI, 2 * STRIP_PX[1] / DPI), dpi=DPI)
+    FigureCanvasAgg(fig)
+    for row, x in enumerate(channels):
+        ax = fig.add_axes((0, 0.5 * (1 - row), 1, 0.5))
+        if kind == "S":
+            _draw_spectrogram(ax, x, rate, duration)
+        else:
+            _draw_peaks(ax, x, duration)
+            ax.axhline(0, color="#9aa5b8", linewidth=0.5)
+        ax.set_xlim(0, duration)
+        ax.set_axis_off()
+    fig.add_artist(Line2D([0, 1], [0.5, 0.5], color="#ffffff" if kind == "S" else "#5b6577", linewidth=1))
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI)
     return out.getvalue()

@@ -59,10 +59,16 @@ def _layout(messages: list):
     return ordered, columns, x_of, start, width, height
 
 
-def _svg_arrow(parent, msg, row, x_of, start):
+def _svg_arrow(parent, msg, row, x_of, start, link=None):
     y = TOP + ROW_HEIGHT * (row + 1)
     x1, x2 = x_of[msg["src"]], x_of[msg["dst"]]
     colour = COLOURS[message_kind(msg["first_line"])]
+    if link is not None:  # the call page: each message is a link to its whole text (keyboard-focusable)
+        # its name is its visible text (time and first line), as the accessibility rules want
+        parent = ET.SubElement(parent, "a", {"href": link(row + 1), "class": "msg-link", "data-num": str(row + 1)})
+        # the whole row is the target, not only the thin arrow and its letters
+        target = {"x": "0", "y": str(y - 18), "width": "100%", "height": str(ROW_HEIGHT), "fill": "transparent"}
+        ET.SubElement(parent, "rect", target)
     group = ET.SubElement(parent, "g", {"class": "msg", "data-kind": message_kind(msg["first_line"])})
     ET.SubElement(group, "title").text = str(msg.get("full") or msg["first_line"])
     ET.SubElement(group, "text", {"x": "8", "y": str(y + 4), "class": "time"}).text = f"{msg['time'] - start:.3f}"
@@ -94,8 +100,11 @@ def _svg_arrow(parent, msg, row, x_of, start):
     label.text = _label(msg["first_line"])
 
 
-def ladder_svg(messages: list, title: str | None = None) -> str:
-    """The ladder as a standalone SVG document (also fine inline in HTML, as getMSC returns it)."""
+def ladder_svg(messages: list, title: str | None = None, link=None) -> str:
+    """The ladder as a standalone SVG document (also fine inline in HTML, as getMSC returns it).
+
+    `link(number)`, when given, makes each message a link (numbered from 1 in time order), for pages
+    that show a clicked message whole."""
     ordered, columns, x_of, start, width, height = _layout(messages)
     svg = ET.Element(
         "svg",
@@ -143,7 +152,7 @@ def ladder_svg(messages: list, title: str | None = None) -> str:
             },
         )
     for row, msg in enumerate(ordered):
-        _svg_arrow(svg, msg, row, x_of, start)
+        _svg_arrow(svg, msg, row, x_of, start, link)
     return ET.tostring(svg, encoding="unicode")
 
 

@@ -24,7 +24,7 @@ from .access import (
 from .audio import CONTENT_TYPES, call_recording_wav_stream, call_recording_write, recording_chunks, recording_plan
 from .callfiles import pcap_path, zip_file
 from .errors import MediaError
-from .graphs import KINDS, SIDES, audio_graph_png
+from .graphs import KINDS, SIDES, audio_graph_png, audio_strip_png
 from .selectors import media_stream_rows
 from .streams import call_streams_split
 
@@ -152,3 +152,20 @@ def graph_file(*, actor, cdr, kind="S", side="L") -> MediaFile:
     except MediaError as exc:
         raise media_error(exc) from None
     return MediaFile(f"{cdr.pk}-{kind}-{side}.png", "image/png", [png])
+
+
+def strip_file(*, actor, cdr, kind="P") -> MediaFile:
+    """The call page's stereo strip (waveform P or spectrogram S, caller above callee), borderless so a
+    playback cursor can be laid over it; the same channels and clock as the recording."""
+    if kind not in ("S", "P"):
+        raise InvalidInput(_("type must be S or P, not %(value)s.") % {"value": str(kind)[:20]})
+    require_graph(actor)
+    rows = media_stream_rows(actor=actor, cdr_ids=[cdr.pk])[cdr.pk]
+    caller, callee = call_sides(cdr, rows)
+    info, sides = _plan_or_explain(cdr, rows, recording_plan, caller, callee, **call_times(cdr))
+    pcm = np.concatenate(list(recording_chunks(info, sides)) or [np.zeros((0, 2), np.int16)])
+    try:
+        png = audio_strip_png(pcm, info.rate, kind=kind)
+    except MediaError as exc:
+        raise media_error(exc) from None
+    return MediaFile(f"{cdr.pk}-{kind}-strip.png", "image/png", [png], inline=True)

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from apps.cdr.models import CdrRtp
+from apps.cdr.models import CdrDtmf, CdrRtp
 from apps.cdr.selectors import cdr_get, cdr_visible
 from apps.core.bounds import id_or_none
 from apps.core.exceptions import NotFound
@@ -71,6 +71,16 @@ def media_stream_rows(*, actor, cdr_ids):
     for row in queryset.values(*STREAM_FIELDS):
         rows[row["cdr_id"]].append(row)
     return rows
+
+
+def media_call_streams(*, actor, cdr):
+    """Every stored RTP stream of a call already checked with `media_cdr_get`, in order of first packet."""
+    return list(CdrRtp.objects.visible_to(actor).filter(cdr_id=cdr.pk).order_by("firsttime", "id"))
+
+
+def media_call_dtmf(*, actor, cdr):
+    """The call's DTMF events in time order."""
+    return list(CdrDtmf.objects.visible_to(actor).filter(cdr_id=cdr.pk).order_by("time", "id"))
 
 
 def export_job_list(*, actor):

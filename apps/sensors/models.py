@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.secrets_field import EncryptedTextField
 from apps.core.scoping import TenantOwned
 from apps.tenants.models import validate_timezone
 
@@ -15,7 +16,10 @@ class Sensor(TenantOwned):
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_timezone])
     manager_host = models.CharField(_("sniffer manager address"), max_length=255, blank=True)
     manager_port = models.PositiveIntegerField(_("sniffer manager port"), null=True, blank=True)
-    manager_aes_key = models.CharField(_("sniffer manager AES key"), max_length=255, blank=True)
+    # read back to talk to the sniffer, so encrypted (Fernet, key derived from SECRET_KEY), never hashed
+    manager_aes_key = EncryptedTextField(
+        _("sniffer manager AES key"), blank=True, help_text=_("Stored encrypted with a key derived from SECRET_KEY.")
+    )
     manager_aes_iv = models.CharField(_("sniffer manager AES IV"), max_length=255, blank=True)
     # HEP v3 (live capture): the agent id maps packets to this sensor; the key is kept only as a hash
     hep_agent_id = models.PositiveIntegerField(_("HEP capture agent id"), null=True, blank=True, unique=True)

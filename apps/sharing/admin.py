@@ -33,4 +33,4 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
 @admin.register(SharePolicy)
 class SharePolicyAdmin(admin.ModelAdmin):
-    list_display = ("tenant", "max_valid_days", "allow_audio")
+    list_display = ("tenant", "max_valid_days", "allow_audio", "mask_digits")

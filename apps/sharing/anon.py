@@ -25,14 +25,12 @@ import re
 import struct
 from collections.abc import Iterable, Iterator
 
-from apps.capture.pcapio import CaptureFormatError, PcapSource
+from .anontcp import CONTENT_LENGTH, SIP_START, SipOverTcp
 
 V4_TEXT = re.compile(rb"(?<![.])(?:\d{1,3}\.){3}\d{1,3}")
 V6_TEXT = re.compile(
     rb"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?:\d{1,3}\.){3}\d{1,3})?(?![0-9A-Za-z:])"
 )
-CONTENT_LENGTH = re.compile(rb"(?im)^(content-length|l)[ \t]*:[ \t]*(\d+)")
-SIP_START = re.compile(rb"^(?:[A-Z]{3,10} [^ \r\n]+ SIP/2\.0\r?\n|SIP/2\.0 \d{3})")
 KEEP_HEADERS = re.compile(rb"(?im)^(?:user-agent|server)[ \t]*:[^\r\n]*")
 KEEP = {ipaddress.IPv4Address("0.0.0.0"), ipaddress.IPv4Address("255.255.255.255"), ipaddress.IPv6Address("::")}
 DEFAULT_RULES = (("0.0.0.0/0", "198.18.0.0/15"), ("::/0", "2001:db8::/32"))
@@ -200,7 +198,7 @@ def checksum(*parts: bytes) -> int:
     return ~ones_sum(b"".join(parts)) & 0xFFFF
 
 
-class Anonymizer:
+class Anonymizer(SipOverTcp):
     """Frames in, frames out: `frames(ts, linktype, data)` yields the rewritten frames ready to write.
 
     A fragment is held until its datagram is complete, then every fragment comes out at once with its
@@ -214,6 +212,7 @@ class Anonymizer:
         self.numbers = numbers or NumberMask()
         self.pending = {}  # fragment key -> list of (ts, linktype, link header, l3 header, offset, more, payload)
         self.tcp_shift = {}  # flow -> ([original seq end], [cumulative delta])
+        self.tcp_init()
         self.stats = {"rewritten_text": 0}
         self.media = set()  # (address bytes, port) announced in SDP (RTP there, RTCP one above)
         self.flows = {}  # addresses + ports of a UDP flow (12 or 36 bytes) -> is it media?
@@ -340,6 +339,13 @@ class Anonymizer:
             more, frag_offset = bool(flags_frag & 0x2000), (flags_frag & 0x1FFF) * 8
             yield from self.fragment(key, (ts, linktype, link, header, frag_offset, more, packet[ihl:], trailer))
             return
+        if proto == 6:
+
+            def wrap(seg):
+                return link + ipv4_header(header, len(seg)) + seg + trailer
+
+            yield from self.tcp_segment(ts, linktype, packet[12:16], packet[16:20], src, dst, packet[ihl:], wrap)
+            return
         payload = self.transport(proto, packet[12:16], packet[16:20], src, dst, packet[ihl:])
         yield ts, linktype, link + ipv4_header(header, len(payload)) + payload + trailer
 
@@ -364,8 +370,15 @@ class Anonymizer:
             entry = (ts, linktype, link, head, off_flags & 0xFFF8, bool(off_flags & 1), packet[pos:], trailer)
             yield from self.fragment(key, entry)
             return
-        payload = self.transport(nxt, packet[8:24], packet[24:40], src, dst, packet[pos:])
         head = fixed + packet[40:pos]
+        if nxt == 6:
+
+            def wrap(seg):
+                return link + ipv6_header(head, len(head) - 40 + len(seg)) + seg + trailer
+
+            yield from self.tcp_segment(ts, linktype, packet[8:24], packet[24:40], src, dst, packet[pos:], wrap)
+            return
+        payload = self.transport(nxt, packet[8:24], packet[24:40], src, dst, packet[pos:])
         yield ts, linktype, link + ipv6_header(head, len(head) - 40 + len(payload)) + payload + trailer
 
     # ---- fragments ------------------------------------------------------------------------------
@@ -425,9 +438,11 @@ class Anonymizer:
             yield ts, linktype, frame
 
     def flush(self):
-        """Fragments whose datagram never completed, at the end of the capture."""
+        """Fragments whose datagram never completed and TCP frames held for a SIP message that never did,
+        at the end of the capture."""
         for key in list(self.pending):
             yield from self.fragments_out(key, self.pending.pop(key), complete=False)
+        yield from self.tcp_flush()
 
     # ---- transport ------------------------------------------------------------------------------
     def transport(self, proto, orig_src, orig_dst, src, dst, data):
@@ -446,24 +461,30 @@ class Anonymizer:
             value = checksum(src, dst, struct.pack("!HH", 17, length), seg) or 0xFFFF
             return seg[:6] + struct.pack("!H", value) + seg[8:]
         if proto == 6 and len(data) >= 20:
-            offset = (data[12] >> 4) * 4
-            body = data[offset:]
+            body = data[(data[12] >> 4) * 4 :]
             new = self.payload(body)
-            seq, ack = struct.unpack_from("!II", data, 4)
-            flow, back = (orig_src, data[:2], orig_dst, data[2:4]), (orig_dst, data[2:4], orig_src, data[:2])
-            new_seq = (seq + self.shift_before(flow, seq)) & 0xFFFFFFFF
-            new_ack = (ack + self.shift_before(back, ack)) & 0xFFFFFFFF if data[13] & 0x10 else ack
             if len(new) != len(body):
-                self.shift_add(flow, seq + len(body), len(new) - len(body))
-            seg = data[:4] + struct.pack("!II", new_seq, new_ack) + data[12:16] + b"\0\0" + data[18:offset] + new
-            value = checksum(src, dst, struct.pack("!HH", 6, len(seg)), seg)
-            return seg[:16] + struct.pack("!H", value) + seg[18:]
+                seq = struct.unpack_from("!I", data, 4)[0]
+                self.shift_add((orig_src, data[:2], orig_dst, data[2:4]), seq + len(body), len(new) - len(body))
+            return self.tcp_build(orig_src, orig_dst, src, dst, data, new)
         if proto == 58 and len(data) >= 4:
             body = self.payload(data[4:])
             seg = data[:2] + b"\0\0" + body
             head = struct.pack("!IxxxB", len(seg), 58)
             return seg[:2] + struct.pack("!H", checksum(src, dst, head, seg)) + seg[4:]
         return data
+
+    def tcp_build(self, orig_src, orig_dst, src, dst, data, new):
+        """The TCP segment `data` carrying `new` as its payload: sequence and acknowledgement numbers moved by
+        the length changes before them in each direction, the checksum over the new addresses."""
+        offset = (data[12] >> 4) * 4
+        seq, ack = struct.unpack_from("!II", data, 4)
+        flow, back = (orig_src, data[:2], orig_dst, data[2:4]), (orig_dst, data[2:4], orig_src, data[:2])
+        new_seq = (seq + self.shift_before(flow, seq)) & 0xFFFFFFFF
+        new_ack = (ack + self.shift_before(back, ack)) & 0xFFFFFFFF if data[13] & 0x10 else ack
+        seg = data[:4] + struct.pack("!II", new_seq, new_ack) + data[12:16] + b"\0\0" + data[18:offset] + new
+        value = checksum(src, dst, struct.pack("!HH", 6, len(seg)), seg)
+        return seg[:16] + struct.pack("!H", value) + seg[18:]
 
     def shift_before(self, flow, seq):
         found = self.tcp_shift.get(flow)
@@ -625,52 +646,3 @@ def anonymize_records(records: Iterable[tuple], anonymizer: Anonymizer) -> Itera
         else:
             yield from frames(ts, linktype, data)
     yield from anonymizer.flush()
-
-
-def anonymized_pcap_chunks(path, anonymizer: Anonymizer, flush_bytes: int = 1 << 16) -> Iterator[bytes]:
-    """A classic pcap file rewritten record by record, in chunks, keeping its byte order and time
-    resolution. A packet of the hot path keeps its record header as it was (same length); others get
-    one written in the file's own format. Raises CaptureFormatError for pcapng (use `anonymize_records`)."""
-    source = PcapSource(path)
-    if source.is_ng:
-        source.close()
-        raise CaptureFormatError("pcapng: rewrite it record by record")
-    pack = struct.Struct(source.endian + "IIII").pack
-    scale = 1 / source.resolution
-
-    def header(ts, length, extra=0):
-        sec = int(ts)
-        frac = int(round((ts - sec) * scale))
-        if frac >= scale:
-            sec, frac = sec + 1, frac - int(scale)
-        return pack(sec, frac, length, length + extra)
-
-    def chunks():
-        buf, size = [source.global_header], len(source.global_header)
-        rtp4, frames, linktype = anonymizer.rtp4, anonymizer.frames, source.linktype
-        offset = {ETHERNET: 14, SLL: 16}.get(linktype)
-        ip_type = b"\x08\x00"
-        type_at = {ETHERNET: 12, SLL: 14}.get(linktype, 0)
-        try:
-            for ts, lt, data, raw in source:
-                fast = rtp4(data, offset) if offset and data[type_at : type_at + 2] == ip_type else None
-                if fast is not None:
-                    record = raw + fast
-                else:
-                    out = list(frames(ts, lt, data))
-                    extra = max(0, struct.unpack_from(source.endian + "I", raw, 12)[0] - len(data))
-                    record = b"".join(
-                        header(t, len(frame), extra if len(out) == 1 else 0) + frame for t, _lt, frame in out
-                    )
-                buf.append(record)
-                size += len(record)
-                if size >= flush_bytes:
-                    yield b"".join(buf)
-                    buf, size = [], 0
-            for ts, _lt, frame in anonymizer.flush():
-                buf.append(header(ts, len(frame)) + frame)
-            yield b"".join(buf)
-        finally:
-            source.close()
-
-    return chunks()

@@ -16,7 +16,8 @@ from apps.media.pcapmerge import pcap_merge_stream
 from apps.media.recordings import graph_file, recording_file
 from apps.media.selectors import media_cdrs_get
 
-from .anon import AddressMap, Anonymizer, NumberMask, anonymize_records, anonymized_pcap_chunks, rules_parse
+from .anon import AddressMap, Anonymizer, NumberMask, anonymize_records, rules_parse
+from .anonpcap import anonymized_pcap_chunks
 from .models import ShareLink
 from .selectors import share_policy
 

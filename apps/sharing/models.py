@@ -77,7 +77,9 @@ class ShareOpen(TenantOwned):
 
 
 class SharePolicy(TenantOwned):
-    """Per tenant: how long links may live, whether audio may be shared, the anonymisation rules."""
+    """Per tenant: how long links may live, whether audio may be shared, the anonymisation rules, whether
+    numbers are masked. Changes apply to links made afterwards, except audio and the rules, which every
+    request of every link reads anew (docs/sharing.md)."""
 
     max_valid_days = models.PositiveIntegerField(_("longest validity (days)"), default=30)
     allow_audio = models.BooleanField(_("share pages may play and download audio"), default=True)
@@ -88,6 +90,16 @@ class SharePolicy(TenantOwned):
         help_text=_(
             "One rule a line, network -> network (10.0.0.0/8 -> 172.16.0.0/12). Equal prefix lengths keep the "
             "host part. Addresses no rule covers go to 198.18.0.0/15 and 2001:db8::/32."
+        ),
+    )
+
+    mask_digits = models.PositiveSmallIntegerField(
+        _("mask numbers, keeping this many last digits"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: numbers are shown unless a link masks them. A number: every new link masks caller and called "
+            "numbers and keeps at most this many last digits."
         ),
     )
 

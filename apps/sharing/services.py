@@ -20,8 +20,10 @@ from apps.cdr.selectors import cdr_get
 from apps.core.exceptions import AppError, Forbidden, InvalidInput, TooManyRequests
 from apps.media.selectors import media_cdr_legs, media_cdrs_get
 
-from .models import ShareLink, ShareOpen
-from .selectors import share_policy, token_hash
+from .anon import rules_parse
+from .models import ShareLink, ShareOpen, SharePolicy
+from .selectors import share_policy
+from .tokens import token_hash, token_new
 
 ACCESS_FLAGS = {
     ShareLink.PUBLIC: "can_cdr_share_voipmonitor_org",
@@ -85,6 +87,8 @@ def share_link_create(
         days = int_parse(valid_days, name="validDays", maximum=policy.max_valid_days)
     opens = None if max_opens in (None, "", 0, "0") else int_parse(max_opens, name="maxOpens", maximum=10**6)
     digits = None if mask_digits in (None, "") else int_parse(mask_digits, name="maskDigits", minimum=0, maximum=20)
+    if policy.mask_digits is not None:  # the tenant masks numbers on every link: a link may keep fewer digits
+        digits = policy.mask_digits if digits is None else min(digits, policy.mask_digits)
     password = given_password = str(password or "")
     if access == ShareLink.LOGIN:
         password = ""  # a login link is opened by signing in
@@ -95,7 +99,7 @@ def share_link_create(
     legs = media_cdr_legs(actor=actor, cdr=cdr, interval=interval) if interval else [cdr]
     if leg_ids:  # calls merged by the caller (shareCdr `merge`): each one must be visible too
         legs += [leg for leg in media_cdrs_get(actor=actor, cdr_ids=list(leg_ids)) if leg.pk != cdr.pk]
-    token = secrets.token_urlsafe(32)  # 256 random bits
+    token = token_new()  # 256 random bits and their tag
     link = ShareLink.objects.create(
         tenant_id=actor.tenant_id,
         cdr=cdr,
@@ -192,3 +196,39 @@ def share_password_check(*, link, password, address=None):
         return True
     cache.set(key, failures + 1, window)
     return False
+
+
+POLICY_LIMITS = {"max_valid_days": (1, 3650), "mask_digits": (0, 20)}
+
+
+@transaction.atomic
+def share_policy_update(*, actor, data: dict):
+    """Change the actor's tenant's share policy (tenant administrators). `anon_rules` is a list of
+    (source network, target network) pairs. Everything is checked before anything is written."""
+    actor.require_admin()
+    changes = {}
+    for field, (low, high) in POLICY_LIMITS.items():
+        if field in data:
+            value = data[field]
+            if field == "mask_digits" and value in (None, ""):
+                changes[field] = None
+                continue
+            changes[field] = int_parse(value, name=field, minimum=low, maximum=high)
+    if "allow_audio" in data:
+        if not isinstance(data["allow_audio"], bool):
+            raise InvalidInput(_("allow_audio must be true or false."))
+        changes["allow_audio"] = data["allow_audio"]
+    if "anon_rules" in data:
+        lines = [f"{source} -> {target}" for source, target in data["anon_rules"]]
+        try:
+            rules_parse("\n".join(lines))
+        except ValueError as exc:
+            raise InvalidInput(_("Anonymisation rules: %(error)s") % {"error": exc}) from None
+        changes["anon_rules"] = "\n".join(lines)
+    policy = SharePolicy.objects.visible_to(actor).select_for_update().first()
+    if policy is None:
+        policy = SharePolicy(tenant_id=actor.tenant_id)
+    for field, value in changes.items():
+        setattr(policy, field, value)
+    policy.save()
+    return policy

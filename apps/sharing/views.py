@@ -8,6 +8,7 @@ the call), then the open is counted once per browser session.
 
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,14 +17,17 @@ from django.views.decorators.http import require_http_methods
 
 from apps.cdr.selectors import cdr_get
 from apps.core.exceptions import AppError, NotFound, TooManyRequests
+from apps.core.pages import page_view
 from apps.media.access import MediaUnavailable
+from apps.media.callaudit import audited_call_get
 from apps.media.http import media_response
 from apps.users.actor import actor_for_user
 
 from .content import SharedCall
+from .links import share_url
 from .models import ShareLink
 from .selectors import share_link_by_token, share_policy
-from .services import share_link_open, share_link_state, share_password_check
+from .services import share_link_create, share_link_open, share_link_state, share_password_check
 
 OPENED = "share-opened-{}"
 UNLOCKED = "share-unlocked-{}"
@@ -100,6 +104,7 @@ def password_page(request, link):
     return render(request, "sharing/password.html", {"error": error}, status=status)
 
 
+@transaction.non_atomic_requests  # a guessed token never touches the database; opens are atomic themselves
 @require_http_methods(["GET", "POST"])
 def share_page(request, token):
     link, refused = share_access(request, token)
@@ -146,6 +151,7 @@ def _need(allowed):
         raise Http404(_("This link does not share that."))
 
 
+@transaction.non_atomic_requests
 def share_pcap(request, token):
     def build(call, link):
         _need(link.allow_pcap)
@@ -154,6 +160,7 @@ def share_pcap(request, token):
     return _file(request, token, build)
 
 
+@transaction.non_atomic_requests
 def share_audio(request, token):
     def build(call, link):
         _need(link.allow_audio and share_policy(tenant_id=link.tenant_id).allow_audio)
@@ -162,6 +169,7 @@ def share_audio(request, token):
     return _file(request, token, build)
 
 
+@transaction.non_atomic_requests
 def share_waveform(request, token):
     def build(call, link):
         _need(link.allow_audio and share_policy(tenant_id=link.tenant_id).allow_audio)
@@ -170,5 +178,29 @@ def share_waveform(request, token):
     return _file(request, token, build)
 
 
+@transaction.non_atomic_requests
 def share_ladder(request, token):
     return _file(request, token, lambda call, link: call.ladder())
+
+
+@require_http_methods(["POST"])
+@page_view()
+def call_share_create(request, actor, pk):
+    """The call page's share button: a link made by the sharing service with the person's own rights.
+
+    Answers the fragment that shows the address (and a generated password) once; without htmx, a page."""
+    audited_call_get(request, actor, pk)  # visible, and the tenant's audit reason given
+    form = request.POST
+    access = form.get("access") or ShareLink.PUBLIC
+    link, token, password = share_link_create(
+        actor=actor,
+        cdr_id=pk,
+        content=form.get("content") or ShareLink.SIP,
+        access=access,
+        anonymise=form.get("anonymise") == "on",
+        valid_days=form.get("valid_days") or None,
+        password=form.get("password") or "",
+    )
+    context = {"link": link, "url": share_url(request, link, token), "password": password, "call_id": pk}
+    template = "sharing/_call_share.html" if request.headers.get("HX-Request") else "sharing/call_share.html"
+    return render(request, template, context, status=201)

@@ -30,6 +30,7 @@ class Tenant(models.Model):
         "max_concurrent_calls",
         "api_max_concurrent_connections",
         "api_disable_authorization",
+        "audit_reason_required",
     )
 
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
@@ -50,6 +51,11 @@ class Tenant(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Requests without credentials act as this user when authorization is disabled."),
+    )
+    audit_reason_required = models.BooleanField(
+        _("require an audit reason to open a call"),
+        default=False,
+        help_text=_("People give a reason before the call page shows a call; it is kept in the audit log."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

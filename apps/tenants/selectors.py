@@ -59,3 +59,10 @@ def tenant_of_actor(*, actor):
 def tenant_get_by_id(*, tenant_id):
     """A tenant by primary key, for processes that act for many tenants (the HEP listener)."""
     return Tenant.objects.get(pk=tenant_id)
+
+
+def tenant_audit_reason_required(*, actor) -> bool:
+    """Whether the actor's tenant wants a reason before a person opens a call (the call page's prompt)."""
+    if actor.tenant_id is None:
+        return False
+    return bool(Tenant.objects.visible_to(actor).values_list("audit_reason_required", flat=True).first())

@@ -22,7 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("username", "email", "first_name", "last_name", "external_id")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Tenant"), {"fields": ("tenant", "is_admin", "group", "timezone", "external_id")}),
+        (_("Tenant"), {"fields": ("tenant", "is_admin", "group", "timezone", "language", "external_id")}),
         (_("Capabilities (empty: from the group)"), {"fields": CAPABILITY_FLAGS, "classes": ("collapse",)}),
         (_("Restrictions"), {"fields": User.RESTRICTION_FIELDS}),
         (_("Access"), {"fields": User.ACCESS_FIELDS}),

@@ -14,6 +14,9 @@ from apps.core.actor import Restrictions
 from apps.core.capabilities import CAPABILITY_FLAGS, GRANTING_FLAGS
 from apps.core.scoping import TenantOwned, TenantQuerySet
 
+# Each language is named in itself, so a person who cannot read the current one still finds their own.
+LANGUAGE_CHOICES = [("en", "English"), ("cs", "Čeština"), ("de", "Deutsch")]
+
 
 def split_list(text):
     """Restriction lists are edited as text: one value per line or comma-separated."""
@@ -73,6 +76,8 @@ class User(AbstractUser):
         UserGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="users", verbose_name=_("group")
     )
     timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Empty: the browser's (Accept-Language); else one of settings.LANGUAGES, kept in the code's table.
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=LANGUAGE_CHOICES)
     enable_sensors = models.JSONField(
         _("allowed sensors"), default=list, blank=True, help_text=_("Sensor numbers; empty means every sensor.")
     )

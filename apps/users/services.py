@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from apps.core.capabilities import CAPABILITY_FLAGS
 from apps.core.exceptions import Conflict, InvalidInput, NotAuthenticated
 
-from .models import User
+from .models import LANGUAGE_CHOICES, User
 
 log = logging.getLogger("voipmon.auth")
 
@@ -157,4 +157,13 @@ def user_timezone_set(*, user, timezone):
             raise InvalidInput(" ".join(exc.messages)) from None
     user.timezone = timezone
     user.save(update_fields=["timezone"])
+    return user
+
+
+def user_language_set(*, user, language):
+    """A user picks the language of the pages on the profile page ('' means the browser's)."""
+    if language and language not in dict(LANGUAGE_CHOICES):
+        raise InvalidInput(_("Choose a language from the list."))
+    user.language = language
+    user.save(update_fields=["language"])
     return user

@@ -60,6 +60,8 @@ def test_sign_in_page_renders_and_a_user_reaches_the_profile(browser_page, live_
     page.fill("#id_username", "paula")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/calls/?last_days=1")  # no `next`: the call browser (she may search calls)
+    page.click("nav.site-nav >> text=Profile")
     page.wait_for_url(f"{live_server.url}/accounts/profile/")
     assert page.locator("h1").inner_text() == "Your profile"
     assert "paula" in page.locator("dl").inner_text() and "can_pcap" in page.locator("dl").inner_text()

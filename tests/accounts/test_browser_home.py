@@ -35,7 +35,7 @@ def block_outside_requests(page):
 
 
 def test_sign_in_lands_home_and_the_api_docs_render_offline(browser_page, live_server, tenant_a):  # noqa: F811
-    user_create(username="nina", tenant=tenant_a, password=PASSWORD, flags={"can_cdr": True})
+    user_create(username="nina", tenant=tenant_a, password=PASSWORD)  # no can_cdr: the home is her page
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser_page
     blocked = block_outside_requests(page)
@@ -48,7 +48,7 @@ def test_sign_in_lands_home_and_the_api_docs_render_offline(browser_page, live_s
     page.wait_for_url(f"{live_server.url}/")
     assert page.locator("h1").inner_text() == "Welcome, nina"
     nav = page.locator("nav.site-nav a")
-    assert nav.all_inner_texts() == ["Home", "Calls (API)", "API documentation", "Profile"]  # no admin link
+    assert nav.all_inner_texts() == ["Home", "API documentation", "Profile"]  # no calls, no admin link
     assert page.locator("nav.site-nav a[aria-current=page]").inner_text() == "Home"
     assert page.locator("#home-timezone").inner_text() == "Europe/Prague"  # the tenant's zone
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)

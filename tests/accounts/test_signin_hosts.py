@@ -76,7 +76,7 @@ def test_the_slug_still_works_and_wins_over_the_host(client, acme_page):
 
 def test_local_sign_in_on_the_tenants_host(client, acme_page, user_a):
     response = sign_in(client, "arthur", meta={"HTTP_HOST": ACME_HOST})
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:profile")
+    assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("accounts:profile"), HTTP_HOST=ACME_HOST).status_code == 200
 
 

@@ -32,9 +32,11 @@ def test_unknown_tenant_login_page_is_404(client, db):
     assert client.get(reverse("accounts:login-tenant", args=["nope"])).status_code == 404
 
 
-def test_local_sign_in_reaches_the_profile(client, user_a):
-    response = sign_in(client, "arthur")
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:profile")
+def test_local_sign_in_reaches_the_call_browser(client, user_a):
+    response = sign_in(client, "arthur")  # no `next`: the home, which sends a user with can_cdr to the calls
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == reverse("browse:calls")
+    assert client.get(reverse("browse:calls"), follow=True).status_code == 200
     profile = client.get(reverse("accounts:profile"))
     assert profile.status_code == 200 and "arthur" in page_text(profile) and "can_cdr" in page_text(profile)
 
@@ -42,7 +44,7 @@ def test_local_sign_in_reaches_the_profile(client, user_a):
 def test_next_is_followed_only_when_local(client, user_a):
     assert sign_in(client, "arthur", next="/api/v1/calls/")["Location"] == "/api/v1/calls/"
     client.logout()
-    assert sign_in(client, "arthur", next="https://evil.example/")["Location"] == reverse("accounts:profile")
+    assert sign_in(client, "arthur", next="https://evil.example/")["Location"] == reverse("home")
 
 
 @pytest.mark.parametrize("username,password", [("arthur", "wrong"), ("nobody", PASSWORD), ("", "")])

@@ -3,6 +3,7 @@ tenant by the provider's stable id; a bad state, a foreign domain or a foreign E
 and creates nothing."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -62,6 +63,13 @@ def begin(client, backend, tenant="acme"):
     return response["Location"]
 
 
+def landing(user):
+    """Where sign-in without `next` ends: the call browser for a user who may search calls, else the home."""
+    if "can_cdr" not in user.effective_flags():
+        return reverse("home")
+    return f"{reverse('browse:calls')}?{settings.VOIPMON_BROWSE_DEFAULT_SEARCH}"  # the bare URL's search
+
+
 def finish(client, provider, backend, sub, tenant="acme"):
     path, _query = callback_path(provider.authorize(begin(client, backend, tenant), sub))
     return client.get(path, follow=True)
@@ -75,8 +83,8 @@ def test_google_sign_in_creates_the_user_in_the_tenant(client, provider, acme_ss
     provider.set_user("g-100", email="gina@acme.example", email_verified=True, name="Gina Ruiz",
                       given_name="Gina", family_name="Ruiz", hd="acme.example")  # fmt: skip
     response = finish(client, provider, "google-oauth2", "g-100")
-    assert response.redirect_chain[-1][0] == reverse("accounts:profile"), page_text(response)[-600:]
     gina = User.objects.get(external_id="google-oauth2:g-100")
+    assert response.redirect_chain[-1][0] == landing(gina), page_text(response)[-600:]
     assert (gina.tenant, gina.username, gina.email, gina.group.name) == (tenant_a, "gina@acme.example",
                                                                           "gina@acme.example", "sso-users")  # fmt: skip
     assert signed_in_user(client) == gina
@@ -114,8 +122,8 @@ def test_microsoft_sign_in_checks_the_signed_token_and_creates_the_user(client, 
     provider.set_user("m-100", tid=ENTRA_TENANT, oid="oid-100", email="max@acme.example", name="Max Weber",
                       given_name="Max", family_name="Weber")  # fmt: skip
     response = finish(client, provider, "azuread-tenant-oauth2", "m-100")
-    assert response.redirect_chain[-1][0] == reverse("accounts:profile"), page_text(response)[-600:]
     user = User.objects.get(external_id="azuread-tenant-oauth2:m-100")
+    assert response.redirect_chain[-1][0] == landing(user), page_text(response)[-600:]
     assert user.tenant == tenant_a and user.first_name == "Max" and signed_in_user(client) == user
 
 

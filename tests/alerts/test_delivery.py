@@ -25,6 +25,12 @@ def lossy_calls(make_call, tenant, n=2, when="2024-03-05 10:01:00"):
 def test_mail_and_a_webhook_failing_twice_give_three_attempts_and_one_event(
     tenant_a, make_call, rule_make, evaluate, smtp_inbox, django_capture_on_commit_callbacks
 ):
+    from apps.branding.services import branding_update
+    from apps.core.actor import system_actor
+
+    branding_update(
+        actor=system_actor(tenant_a), data={"mail_sender": "Acme NOC <noc@acme.example>", "mail_footer": "Acme support"}
+    )
     calls = lossy_calls(make_call, tenant_a)
     with WebhookTarget(SECRET, statuses=[500, 500]) as target:
         rule = rule_make(
@@ -57,7 +63,9 @@ def test_mail_and_a_webhook_failing_twice_give_three_attempts_and_one_event(
     assert [(a.ok, a.target) for a in mails] == [(True, "noc@example.com")]  # not re-sent on the webhook's retries
     (message,) = smtp_inbox.wait(1)
     assert message["To"] == "noc@example.com" and rule.name in message["Subject"]
-    assert f"/api/v1/calls/{calls[0].pk}/" in message.get_payload(decode=True).decode()
+    text = message.get_payload(decode=True).decode()
+    assert f"/api/v1/calls/{calls[0].pk}/" in text
+    assert message["From"] == "Acme NOC <noc@acme.example>" and "Acme support" in text  # the tenant's brand
     assert AlertEvent.objects.count() == 1
 
 

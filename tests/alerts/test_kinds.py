@@ -210,3 +210,92 @@ def test_sensor_silence_quiet_when_every_sensor_has_calls(tenant_a, make_call, r
     make_call(tenant_a, calldate="2024-03-05 10:04:50", duration=300, id_sensor=2)  # started in the window
     rule_make(tenant_a, "sensor_silence", window_minutes=5)
     assert evaluate(tenant_a, END) == []
+
+
+DIALLED = ["420602000002", "00421212345678", "14169795000", "18768765432", "12125550123", "882100000", "112"]
+
+
+@pytest.mark.parametrize("params", [{"countries": ["CZ", "SK", "CA"]}, {"countries": ["US"], "allow": ["112", "4"]}])
+@pytest.mark.parametrize("above", [0, 1])
+def test_destination_countries_outside_the_allow_list(tenant_a, make_call, rule_make, evaluate, params, above):
+    """+1 876 is Jamaica and +1 416 Canada though both dial +1; +882 (international networks) and 112 have no
+    country, so only an allowed prefix lets them through. At the count it fires, one above it does not."""
+    for i, called in enumerate(DIALLED):
+        make_call(tenant_a, calldate=f"2024-03-05 10:0{i % 4}:{i:02d}", duration=20, called=called)
+    bad = [
+        r["id"]
+        for r in oracle.rows(tenant_a)
+        if oracle.ended_in(r, START, END) and oracle.bad("destination", params, r)
+    ]
+    assert 0 < len(bad) < len(DIALLED)
+    rule_make(tenant_a, "destination", params=params, threshold=len(bad) + above)
+    events = evaluate(tenant_a, END)
+    if above:
+        assert events == []
+    else:
+        (event,) = events
+        assert sorted(event.call_ids) == sorted(bad) and event.measured == len(bad)
+
+
+def live_sensor(tenant, number, last_packet):
+    """A HEP sensor whose counters the listener's writer has updated (its last packet at `last_packet`)."""
+    from apps.sensors.selectors import sensor_get_for_command
+    from apps.sensors.services import sensor_hep_counters_add, sensor_hep_enable
+
+    sensor = sensor_get_for_command(tenant=tenant, id_sensor=number)
+    sensor_hep_enable(sensor=sensor, agent_id=7000 + number)
+    if last_packet is not None:
+        sensor_hep_counters_add(counts={sensor.pk: (10, 1000, {}, last_packet.timestamp())})
+    return sensor
+
+
+@pytest.mark.parametrize(
+    ("last_packet", "silent"),
+    [
+        (None, True),  # never a packet
+        (START - dt.timedelta(seconds=1), True),  # older than the window's 5 minutes
+        (START, False),  # exactly 5 minutes before the window's end: inside the window
+        (END - dt.timedelta(seconds=1), False),
+    ],
+)
+def test_live_sensor_silence_is_no_packet(tenant_a, make_call, rule_make, evaluate, last_packet, silent):
+    """Sensor 1 is live (HEP): its packets count, not its calls (it has none here); sensor 2 has a call."""
+    make_call(tenant_a, calldate="2024-03-05 10:01:00", duration=30, id_sensor=2)
+    live_sensor(tenant_a, 1, last_packet)
+    rule_make(tenant_a, "sensor_silence", window_minutes=5)
+    from apps.sensors.models import Sensor
+
+    stored = Sensor.objects.get(tenant=tenant_a, id_sensor=1).hep_last_packet_at
+    assert (stored is None or stored < END - dt.timedelta(minutes=5)) is silent  # the condition, read by hand
+    assert [(e.state, e.subject) for e in evaluate(tenant_a, END)] == ([(AlertEvent.ALERT, "1")] if silent else [])
+
+
+def test_live_sensor_recovers_when_packets_return(tenant_a, make_call, rule_make, evaluate):
+    make_call(tenant_a, calldate="2024-03-05 10:01:00", duration=30, id_sensor=2)
+    sensor = live_sensor(tenant_a, 1, START - dt.timedelta(minutes=3))
+    rule_make(tenant_a, "sensor_silence", window_minutes=5, sensors=[1])
+    (event,) = evaluate(tenant_a, END)
+    assert (event.state, event.subject) == (AlertEvent.ALERT, "1")
+    assert evaluate(tenant_a, END + dt.timedelta(minutes=1)) == []  # still silent: said once
+    from apps.sensors.services import sensor_hep_counters_add
+
+    sensor_hep_counters_add(counts={sensor.pk: (3, 300, {}, (END + dt.timedelta(seconds=70)).timestamp())})
+    (recovered,) = evaluate(tenant_a, END + dt.timedelta(minutes=2))
+    assert (recovered.state, recovered.subject) == (AlertEvent.RECOVERY, "1")
+    assert evaluate(tenant_a, END + dt.timedelta(minutes=3)) == []
+
+
+@pytest.mark.parametrize("filters", [{}, {"id_sensor": "1"}])
+def test_a_busy_span_reads_each_window_through_the_index_alike(
+    tenant_a, make_call, rule_make, evaluate, monkeypatch, filters
+):
+    """Past CANDIDATES calls in a round's span the rules read their windows without the candidate ids."""
+    monkeypatch.setattr("apps.alerts.selectors.CANDIDATES", 2)
+    make_calls(make_call, tenant_a, "loss", matching=3, good=2)
+    make_call(tenant_a, calldate="2024-03-05 09:50:00", duration=30, packet_loss_perc_mult1000=9000)  # before
+    rule_make(tenant_a, "loss", params={"value": 5}, threshold=3, filters=filters)
+    expected = [
+        r["id"] for r in oracle.rows(tenant_a) if oracle.ended_in(r, START, END) and oracle.bad("loss", {"value": 5}, r)
+    ]
+    (event,) = evaluate(tenant_a, END)
+    assert sorted(event.call_ids) == sorted(expected) and len(expected) == 3

@@ -302,6 +302,7 @@ REST_CASES = {
     "share-opens": RestCase(flag="can_cdr", obj="share"),
     "share-revoke": RestCase(flag="can_cdr", method="post", obj="share"),
     "branding-detail": RestCase(flag="admin"),
+    "share-policy-detail": RestCase(flag="admin"),
     "report-list": RestCase(flag="can_cdr"),
     "report-detail": RestCase(flag="can_cdr", obj="report"),
     "report-render": RestCase(flag="can_cdr", obj="report", query={**REPORT_PERIOD, "format": "json"}),
@@ -415,6 +416,16 @@ REST_WRITE_CASES = {
     ),
     ("branding-detail", "put"): RestCase(flag="admin", data=lambda world: {"product_name": "ACME Voice"}),
     ("branding-detail", "patch"): RestCase(flag="admin", data=lambda world: {"primary_colour": "#aa3300"}),
+    ("share-policy-detail", "put"): RestCase(
+        flag="admin",
+        data=lambda world: {
+            "max_valid_days": 14,
+            "allow_audio": False,
+            "mask_digits": 3,
+            "anon_rules": [{"source": "10.0.0.0/8", "target": "172.16.0.0/8"}],
+        },
+    ),  # fmt: skip
+    ("share-policy-detail", "patch"): RestCase(flag="admin", data=lambda world: {"max_valid_days": 10}),
     ("report-list", "post"): RestCase(flag="can_reports_edit", data=lambda world: REPORT_BODY),
     ("report-detail", "put"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: REPORT_BODY),
     ("report-detail", "patch"): RestCase(flag="can_reports_edit", obj="report", data=lambda world: {"top_n": 5}),

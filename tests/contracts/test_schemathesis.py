@@ -66,6 +66,8 @@ CONTENT_NOT_IN_SCHEMA = {
     "PATCH /api/v1/users/{id}/",
     "PUT /api/v1/branding/",  # a logo that is not a PNG/SVG image, a share host another tenant holds
     "PATCH /api/v1/branding/",
+    "PUT /api/v1/share-policy/",  # a rule's two networks must be networks of one IP version
+    "PATCH /api/v1/share-policy/",
     "PUT /api/v1/tenants/{id}/",  # api_disable_authorization needs the tenant's API user (a cross-field rule)
     "PATCH /api/v1/tenants/{id}/",
     "GET /api/v1/reports/{id}/render/",  # from must precede to, and the span stay within the tenant's limit

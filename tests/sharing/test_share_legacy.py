@@ -166,7 +166,7 @@ def test_share_cdr_send_mails_the_link_in_the_tenants_brand(sharer, g711_call, s
     text = message.get_body(("plain",)).get_content()
     url = next(line for line in text.splitlines() if "/s/" in line)
     password = next(line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("Password: "))
-    assert "Please look" in text and "ACME NOC" in text
+    assert "Please look" in text and "ACME NOC" in text and "on ACME Voice:" in text
     visitor = Client()
     visitor.post(path_of(url), {"password": password})
     assert visitor.get(path_of(url)).status_code == 200

@@ -106,12 +106,30 @@ def test_number_masking_keeps_the_last_digits_on_page_and_in_pcap(rest, g711_cal
     assert g711_call.caller.encode() not in (tmp_path / "m.pcap").read_bytes()
 
 
-def test_ten_thousand_random_tokens_are_all_404(rest, g711_call):
+def random_token():
+    """A token of the real shape (256 random bits, a dot, a 16-character tag) or, one in four, of another."""
+    if secrets.randbelow(4) == 0:
+        return secrets.token_urlsafe(32)
+    return f"{secrets.token_urlsafe(32)}.{secrets.token_urlsafe(12)}"
+
+
+def test_ten_thousand_random_tokens_are_all_404(rest, g711_call, django_assert_max_num_queries):
     share_create(rest, cdr_id=g711_call.pk)
     client = Client()
-    statuses = {client.get(f"/s/{secrets.token_urlsafe(32)}/").status_code for _ in range(10_000)}
+    with django_assert_max_num_queries(0):  # a guessed token is refused before the database
+        statuses = {client.get(f"/s/{random_token()}/").status_code for _ in range(10_000)}
     assert statuses == {404}
     assert ShareOpen.objects.count() == 0
+
+
+def test_a_real_token_with_a_changed_tag_or_random_part_is_404(rest, g711_call):
+    body = share_create(rest, cdr_id=g711_call.pk)
+    token = path_of(body["url"]).split("/")[2]
+    secret, tag = token.split(".")
+    flip = {"A": "B"}.get(tag[0], "A")
+    for wrong in (f"{secret}.{flip}{tag[1:]}", f"{flip}{secret[1:]}.{tag}", secret):
+        assert Client().get(f"/s/{wrong}/").status_code == 404
+    assert Client().get(f"/s/{token}/").status_code == 200
 
 
 def test_revoked_link_stops_at_once_even_for_an_open_page(rest, g711_call):
@@ -122,6 +140,7 @@ def test_revoked_link_stops_at_once_even_for_an_open_page(rest, g711_call):
     for path in (base, base + "capture.pcap", base + "ladder.svg"):
         response = client.get(path)
         assert response.status_code == 410 and b'data-reason="revoked"' in response.content
+        assert b"This link has been revoked" in response.content and b"revoked by its owner" in response.content
 
 
 def test_valid_days_is_exact_at_the_boundary(rest, g711_call, monkeypatch):
@@ -137,6 +156,7 @@ def test_valid_days_is_exact_at_the_boundary(rest, g711_call, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: link.valid_until)
     response = Client().get(base)
     assert response.status_code == 410 and b'data-reason="expired"' in response.content
+    assert b"This link has expired" in response.content
     monkeypatch.setattr(timezone, "now", real_now)
 
 
@@ -147,6 +167,7 @@ def test_max_opens_is_exact_at_the_boundary(rest, g711_call):
     assert [c.get(base).status_code for c in clients[:3]] == [200, 200, 200]
     fourth = clients[3].get(base)
     assert fourth.status_code == 410 and b'data-reason="exhausted"' in fourth.content
+    assert b"This link has been used up" in fourth.content and b"opened the 3 times it allowed" in fourth.content
     assert clients[0].get(base + "capture.pcap").status_code == 200  # a browser that opened it keeps it
     assert ShareLink.objects.get(pk=body["id"]).opens == 3 and ShareOpen.objects.count() == 3
 
@@ -247,6 +268,12 @@ def test_bad_valid_days_is_a_clear_error_and_creates_nothing(rest, g711_call, va
     response = rest.post("/api/v1/shares/", {"cdr_id": g711_call.pk, "valid_days": valid_days}, format="json")
     assert response.status_code == 400 and fragment in str(response.json()), response.json()
     assert ShareLink.objects.count() == 0
+
+
+def test_valid_days_at_the_tenants_maximum_is_accepted_and_lasts_exactly_that(rest, g711_call):
+    body = share_create(rest, cdr_id=g711_call.pk, valid_days=30)
+    link = ShareLink.objects.get(pk=body["id"])
+    assert abs(link.valid_until - link.created_at - dt.timedelta(days=30)) < dt.timedelta(seconds=1)
 
 
 def test_unknown_and_foreign_calls_are_404_and_create_nothing(rest, g711_call, tenant_b, make_call):

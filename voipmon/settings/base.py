@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / ReDoc files served locally, no CDN
+    "django_htmx",  # htmx itself as a static file (django_htmx/htmx-2.min.js), no CDN
     "django_celery_beat",
     "apps.core",
     "apps.tenants",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "apps.live",
     "apps.branding",
     "apps.sharing",
+    "apps.browse",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -78,7 +80,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.middleware.UserLanguageMiddleware",  # after the user is known; the profile's choice wins
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.AccountGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.tenants.middleware.ApiSlotMiddleware",
@@ -127,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "home"  # the home sends people who may search calls on to the call browser
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "apps.accounts.sso.GoogleOAuth2",
@@ -208,6 +212,8 @@ VOIPMON_CONTENT_SECURITY_POLICY = env(
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'",
 )
+# The call browser's search at a bare /calls/ (the navigation, sign-in, "Reset"): the last day's calls.
+VOIPMON_BROWSE_DEFAULT_SEARCH = env("VOIPMON_BROWSE_DEFAULT_SEARCH", "last_days=1")
 VOIPMON_JSON_MAX_BYTES = int(env("VOIPMON_JSON_MAX_BYTES", str(1024 * 1024)))  # JSON text refused above this
 VOIPMON_CAPTURE_MAX_UPLOAD_BYTES = int(env("VOIPMON_CAPTURE_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
 # Live capture (HEP): active-call figures in Redis when configured, else in the database

@@ -4,6 +4,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.alerts.destinations import COUNTRIES
 from apps.alerts.models import COUNT_MODES, KINDS, AlertEvent, AlertRule
 from apps.alerts.services import CONCURRENT_BY, DROP_BY
 from apps.cdr.filtersets import CdrFilterSet
@@ -26,14 +27,21 @@ PARAMS_BY_KIND = {
     ),
     "traffic_drop": ({"by": {"type": "string", "enum": list(DROP_BY)}, "minimum": NUMBER}, []),
     "concurrent_calls": ({"by": {"type": "string", "enum": list(CONCURRENT_BY)}}, ["by"]),
-    "destination": (
-        {"allow": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[0-9]+$"}}},
-        ["allow"],
+    "destination (allow prefixes, countries, or both)": (
+        {
+            "allow": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]+$"}},
+            "countries": {"type": "array", "items": {"type": "string", "enum": sorted(COUNTRIES)}},
+        },
+        [],
     ),
 }
 SIP_CODES_OR_EVERY = [  # give codes, or every: true
     {"required": ["codes"], "properties": {"codes": {"minItems": 1}}},
     {"required": ["every"], "properties": {"every": {"enum": [True]}}},
+]
+PREFIXES_OR_COUNTRIES = [  # at least one of the two lists is not empty
+    {"required": ["allow"], "properties": {"allow": {"minItems": 1}}},
+    {"required": ["countries"], "properties": {"countries": {"minItems": 1}}},
 ]
 PARAMS_SCHEMA = {
     "description": "kind-specific parameters, one shape per kind (docs/alerts.md): "
@@ -45,6 +53,7 @@ PARAMS_SCHEMA = {
             "properties": props,
             **({"required": required} if required else {}),
             **({"anyOf": SIP_CODES_OR_EVERY} if "codes" in props else {}),
+            **({"anyOf": PREFIXES_OR_COUNTRIES} if "countries" in props else {}),
             "additionalProperties": False,
         }
         for kinds, (props, required) in PARAMS_BY_KIND.items()
@@ -52,33 +61,59 @@ PARAMS_SCHEMA = {
 }
 EMAIL = "^[a-z0-9_+-]{1,20}(\\.[a-z0-9_+-]{1,20}){0,2}@([a-z0-9]{1,20}\\.){1,3}[a-z]{2,10}$"
 URL = "^https?://([a-z0-9]{1,20}\\.){1,3}[a-z]{2,10}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~-]{0,20}){0,4}$"
+EMAIL_ACTION = {
+    "type": "object",
+    "title": "email",
+    "properties": {
+        "type": {"type": "string", "enum": ["email"]},
+        "to": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": EMAIL}},
+    },
+    "required": ["type", "to"],
+    "additionalProperties": False,
+}
+WEBHOOK_TYPE = {"type": "string", "enum": ["webhook"]}
+# The secret is write-only: given on a write, never answered; a read says only whether one is set.
 ACTIONS_SCHEMA = {
-    "type": "array",
-    "description": "what a firing does: e-mail addresses, or a webhook whose body is signed with the secret",
-    "items": {
-        "oneOf": [
-            {
-                "type": "object",
-                "title": "email",
-                "properties": {
-                    "type": {"type": "string", "enum": ["email"]},
-                    "to": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": EMAIL}},
+    "request": {
+        "type": "array",
+        "description": "what a firing does: e-mail addresses, or a webhook whose body is signed with the secret "
+        "(write-only; a webhook written without it keeps the secret stored for the same URL, a new URL needs one)",
+        "items": {
+            "oneOf": [
+                EMAIL_ACTION,
+                {
+                    "type": "object",
+                    "title": "webhook",
+                    "properties": {
+                        "type": WEBHOOK_TYPE,
+                        "url": {"type": "string", "pattern": URL},
+                        "secret": {"type": "string", "pattern": "^[^\\u0000]+$", "writeOnly": True},
+                        "secret_set": {"type": "boolean", "description": "ignored on a write (what a read shows)"},
+                    },
+                    "required": ["type", "url"],
+                    "additionalProperties": False,
                 },
-                "required": ["type", "to"],
-                "additionalProperties": False,
-            },
-            {
-                "type": "object",
-                "title": "webhook",
-                "properties": {
-                    "type": {"type": "string", "enum": ["webhook"]},
-                    "url": {"type": "string", "pattern": URL},
-                    "secret": {"type": "string", "minLength": 1},
+            ]
+        },
+    },
+    "response": {
+        "type": "array",
+        "description": "what a firing does; a webhook's secret is never shown, only whether one is set",
+        "items": {
+            "oneOf": [
+                {
+                    **EMAIL_ACTION,
+                    "properties": {**EMAIL_ACTION["properties"], "to": {"type": "array", "items": {"type": "string"}}},
                 },
-                "required": ["type", "url", "secret"],
-                "additionalProperties": False,
-            },
-        ]
+                {
+                    "type": "object",
+                    "title": "webhook",
+                    "properties": {"type": WEBHOOK_TYPE, "url": {"type": "string"}, "secret_set": {"type": "boolean"}},
+                    "required": ["type", "url", "secret_set"],
+                    "additionalProperties": False,
+                },
+            ]
+        },
     },
 }
 BIGINT = 2**63 - 1
@@ -90,9 +125,24 @@ class ParamsField(serializers.JSONField):
     pass
 
 
-@extend_schema_field(ACTIONS_SCHEMA)
 class ActionsField(serializers.JSONField):
-    pass
+    """Actions as stored, less the webhooks' secrets (write-only): a read shows `secret_set` instead."""
+
+    def to_representation(self, value):
+        return [action_shown(action) for action in super().to_representation(value) or []]
+
+
+def action_shown(action):
+    if not isinstance(action, dict) or action.get("type") != "webhook":
+        return action
+    return {"type": "webhook", "url": action.get("url", ""), "secret_set": bool(action.get("secret"))}
+
+
+class ActionsFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ActionsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return ACTIONS_SCHEMA[direction]
 
 
 @extend_schema_field({"type": "array", "items": INT, "description": "sensor numbers; empty: every sensor"})
@@ -160,10 +210,6 @@ class CallFiltersFieldExtension(OpenApiSerializerFieldExtension):
                 if schema.get("type") == "array":  # a comma-separated list of 64-bit integers
                     schema.pop("maximum", None)
                     schema["items"] = {**schema.get("items", {}), "minimum": -BIGINT, "maximum": BIGINT}
-                if schema.get("format") == "date-time":  # the call search's years: 1000 to 9998
-                    schema["pattern"] = (  # and UTC offsets within +-15:59
-                        "^(1[0-9]{3}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-.*([Zz]|[+-](0[0-9]|1[0-5]):?[0-5][0-9])$"
-                    )
                 validators = [*flt.field.validators, *flt.extra.get("validators", ())]
                 properties[parameter["name"]] = with_validator_schemas(schema, validators)
         return {

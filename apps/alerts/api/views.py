@@ -16,6 +16,7 @@ class AlertRuleViewSet(ScopedModelViewSet):
 
     serializer_class = AlertRuleSerializer
     required_flag = "can_alerts_edit"
+    error_statuses = dict.fromkeys(("create", "update", "partial_update"), (409,))  # the name is taken
 
     def get_queryset(self):
         return alert_rule_list(actor=self.actor)

@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import InvalidInput
-from apps.core.mail import mail_send
+from apps.core.mail import mail_brand, mail_send
 from apps.core.values import truthy
 from apps.media.access import cdr_ids_parse, seconds_parse
 from apps.sharing.links import share_url
@@ -136,7 +136,8 @@ def share_cdr(*, request, actor, fields):
 def share_mail(*, actor, to, links, note, subject):
     tenant = tenant_of_actor(actor=actor)
     lines = [note, ""] if note else []
-    lines.append(_("%(user)s shared a call with you:") % {"user": actor.username})
+    product = mail_brand(tenant=tenant).name
+    lines.append(_("%(user)s shared a call with you on %(product)s:") % {"user": actor.username, "product": product})
     for url, password in links:
         lines.append(url)
         if password:

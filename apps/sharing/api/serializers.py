@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.sharing.anon import rules_parse
 from apps.sharing.models import ShareLink, ShareOpen
 from apps.sharing.services import share_link_state
 
@@ -52,3 +53,48 @@ class ShareOpenSerializer(serializers.ModelSerializer):
 
     def get_user(self, obj) -> str | None:
         return obj.user.username if obj.user else None
+
+
+class AnonRuleSerializer(serializers.Serializer):
+    source = serializers.CharField(max_length=64, help_text=_("network/mask whose addresses are rewritten"))
+    target = serializers.CharField(max_length=64, help_text=_("network/mask they are rewritten into (same IP version)"))
+
+
+class SharePolicySerializer(serializers.Serializer):
+    """The tenant's share policy. Every field optional on writes (PUT and PATCH alike)."""
+
+    max_valid_days = serializers.IntegerField(
+        min_value=1, max_value=3650, required=False, help_text=_("the longest validDays a link may have")
+    )
+    allow_audio = serializers.BooleanField(required=False, help_text=_("share pages may play and download audio"))
+    anon_rules = AnonRuleSerializer(
+        many=True,
+        required=False,
+        max_length=100,
+        help_text=_(
+            "tried in order; equal prefix lengths keep the host part; addresses no rule covers go to "
+            "198.18.0.0/15 and 2001:db8::/32"
+        ),
+    )
+    mask_digits = serializers.IntegerField(
+        min_value=0,
+        max_value=20,
+        allow_null=True,
+        required=False,
+        help_text=_("null: numbers shown unless a link masks them; N: every new link masks them, keeping N digits"),
+    )
+
+    def validate_anon_rules(self, rules):
+        """Each rule whole (partial updates do not make a rule's fields optional), its two networks of one IP
+        version."""
+        for number, rule in enumerate(rules, 1):
+            if not rule.get("source") or not rule.get("target"):
+                raise serializers.ValidationError(_("Rule %(n)s needs a source and a target.") % {"n": number})
+            try:
+                rules_parse(f"{rule['source']} -> {rule['target']}")
+            except ValueError:
+                raise serializers.ValidationError(
+                    _("Rule %(n)s is not two networks of one IP version: %(source)s -> %(target)s")
+                    % {"n": number, "source": rule["source"], "target": rule["target"]}
+                ) from None
+        return rules

@@ -1,5 +1,6 @@
 """REST /api/v1/shares/: create a link (the token is in this answer only), list own links (tenant
-administrators: all of the tenant's), revoke one, read who opened it."""
+administrators: all of the tenant's), revoke one, read who opened it. /api/v1/share-policy/: the
+tenant's share policy (tenant administrators)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -10,10 +11,10 @@ from rest_framework.response import Response
 from apps.core.api.views import ActorMixin
 from apps.sharing.links import share_url
 from apps.sharing.models import ShareLink
-from apps.sharing.selectors import share_link_list, share_open_list
-from apps.sharing.services import ACCESS_FLAGS, share_link_create, share_link_revoke
+from apps.sharing.selectors import share_link_list, share_open_list, share_policy, share_policy_rules
+from apps.sharing.services import ACCESS_FLAGS, share_link_create, share_link_revoke, share_policy_update
 
-from .serializers import ShareCreateSerializer, ShareLinkSerializer, ShareOpenSerializer
+from .serializers import ShareCreateSerializer, ShareLinkSerializer, ShareOpenSerializer, SharePolicySerializer
 
 
 class ShareLinkViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -61,3 +62,30 @@ class ShareLinkViewSet(ActorMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         rows = share_open_list(actor=self.actor, link=self.get_object())
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ShareOpenSerializer(page, many=True).data)
+
+
+class SharePolicyViewSet(ActorMixin, viewsets.ViewSet):
+    """REST /api/v1/share-policy/: the tenant's share policy, for tenant administrators."""
+
+    admin_only = True
+
+    def answer(self, policy):
+        rules = [{"source": source, "target": target} for source, target in share_policy_rules(policy)]
+        fields = ("max_valid_days", "allow_audio", "mask_digits")
+        return Response(dict({field: getattr(policy, field) for field in fields}, anon_rules=rules))
+
+    @extend_schema(responses={200: SharePolicySerializer, 403: OpenApiTypes.OBJECT})
+    def retrieve(self, request):
+        return self.answer(share_policy(tenant_id=self.actor.tenant_id))
+
+    @extend_schema(
+        request=SharePolicySerializer,
+        responses={200: SharePolicySerializer, **dict.fromkeys((400, 403), OpenApiTypes.OBJECT)},
+    )
+    def update(self, request):
+        body = SharePolicySerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "anon_rules" in data:
+            data["anon_rules"] = [(rule["source"], rule["target"]) for rule in data["anon_rules"]]
+        return self.answer(share_policy_update(actor=self.actor, data=data))
