@@ -16,50 +16,108 @@ from apps.core.exceptions import Conflict, InvalidInput, NotFound
 
 from .models import SUMMARY_LEVELS, ReportDefinition, ReportSchedule
 from .periods import crontab_fields
-from .summary_sql import upsert_sql
+from .summary_sql import bucket_of, call_measures, normalised_sql, rollup_sql, upsert_sql, values_upsert_sql
 
 ID_CHUNK = 5000
-
-
-def summary_statements(*, where, sign):
-    vendor = connection.vendor
-    for model, measures in SUMMARY_LEVELS:
-        yield (
-            model,
-            upsert_sql(
-                vendor,
-                Cdr._meta.db_table,
-                model._meta.db_table,
-                model.bucket_seconds,
-                model.keys,
-                measures,
-                sign,
-                where,
-            ),
-        )
+UPSERT_PARAMS = 30_000  # bound parameters per statement (SQLite allows 32,766, PostgreSQL 65,535)
 
 
 def summaries_apply(*, tenant_id, ids, sign=1):
     """Add (sign 1) or subtract (sign -1) the calls `ids` to the summaries; runs in the caller's transaction.
 
     Registered as the cdr write hook: every path that stores or deletes calls (import, upload, live capture,
-    seeding) goes through apps.cdr.services, which calls this in the same transaction. Buckets left without
-    calls are removed, so a delete leaves exactly what a rebuild would.
+    seeding) goes through apps.cdr.services, which calls this in the same transaction. The calls' normalised
+    rows are read once, their measures added up per key in Python, and each level gets one multi-row upsert
+    per chunk naming only the measures that changed (summary_sql). Buckets left without calls are removed,
+    so a delete leaves exactly what a rebuild would.
     """
     if not ids or not settings.VOIPMON_SUMMARY_MAINTENANCE:
         return
     ids = list(ids)
-    with transaction.atomic(), connection.cursor() as cursor:
+    # no savepoint: the caller's transaction holds the call and its summaries together (two round trips a call)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         for start in range(0, len(ids), ID_CHUNK):
             chunk = ids[start : start + ID_CHUNK]
-            if connection.vendor == "postgresql":
-                where, params = "tenant_id = %s AND id = ANY(%s)", [tenant_id, chunk]
-            else:
-                where, params = f"tenant_id = %s AND id IN ({', '.join(['%s'] * len(chunk))})", [tenant_id, *chunk]
-            for model, sql in summary_statements(where=where, sign=sign):
+            deltas = summary_deltas(cursor, tenant_id=tenant_id, ids=chunk)
+            statements = [
+                statement
+                for (model, measures), rows in zip(SUMMARY_LEVELS, deltas, strict=True)
+                for statement in summary_upserts(
+                    model=model, measures=measures, tenant_id=tenant_id, rows=rows, sign=sign
+                )
+            ]
+            for sql, params in statements_joined(statements):
                 cursor.execute(sql, params)
-                if sign < 0:
-                    model.objects.visible_to(tenant_actor(tenant_id)).filter(calls__lte=0).delete()
+            if sign < 0:
+                for (model, _measures), rows in zip(SUMMARY_LEVELS, deltas, strict=True):
+                    buckets = sorted({key[0] for key in rows})
+                    model.objects.visible_to(tenant_actor(tenant_id)).filter(bucket__in=buckets, calls__lte=0).delete()
+
+
+def summary_deltas(cursor, *, tenant_id, ids):
+    """Per level, {(bucket, *keys): {measure: sum}} of the calls `ids` (read through the one normalisation)."""
+    if connection.vendor == "postgresql":
+        where, params = "tenant_id = %s AND id = ANY(%s)", [tenant_id, ids]
+    else:
+        where, params = f"tenant_id = %s AND id IN ({', '.join(['%s'] * len(ids))})", [tenant_id, *ids]
+    source = f"(SELECT * FROM {Cdr._meta.db_table} WHERE {where})"
+    cursor.execute(normalised_sql(connection.vendor, source, 1), params)  # bucket 1 s: the epoch itself
+    names = [col[0] for col in cursor.description]
+    levels = [(model.bucket_seconds, model.keys, set(measures), {}) for model, measures in SUMMARY_LEVELS]
+    for values in cursor.fetchall():
+        call = dict(zip(names, values, strict=True))
+        measures = call_measures(call)
+        for seconds, keys, wanted, out in levels:
+            key = (bucket_of(call["bucket"], seconds), *(call[k] for k in keys))
+            row = out.setdefault(key, {})
+            for name, value in measures.items():
+                if name in wanted:
+                    row[name] = row.get(name, 0) + value
+    return [out for *_rest, out in levels]
+
+
+def summary_upserts(*, model, measures, tenant_id, rows, sign):
+    """(sql, params) of the upserts that add `rows` ({key: {measure: delta}}) times `sign` to the level."""
+    if not rows:
+        return
+    present = set().union(*rows.values())
+    columns = tuple(m for m in measures if m in present)
+    key_cols = ("tenant_id", "bucket", *model.keys)
+    items = list(rows.items())
+    page = max(1, UPSERT_PARAMS // (len(key_cols) + len(columns)))
+    for start in range(0, len(items), page):
+        part = items[start : start + page]
+        params = []
+        for key, values in part:
+            params.append(tenant_id)
+            params.extend(key)
+            params.extend(sign * values.get(m, 0) for m in columns)
+        yield values_upsert_sql(model._meta.db_table, key_cols, columns, tuple(measures), len(part)), params
+
+
+def statements_joined(statements):
+    """On PostgreSQL, several upserts as one statement (data-modifying WITH clauses run to completion even
+    when nothing reads them): one round trip for the three levels of a call, not three."""
+    if connection.vendor != "postgresql":
+        yield from statements
+        return
+    batch, size = [], 0
+    for sql, params in statements:
+        if batch and size + len(params) > UPSERT_PARAMS * 2:
+            yield joined(batch)
+            batch, size = [], 0
+        batch.append((sql, params))
+        size += len(params)
+    if batch:
+        yield joined(batch)
+
+
+def joined(batch):
+    *first, (last_sql, last_params) = batch
+    if not first:
+        return last_sql, last_params
+    with_sql = ", ".join(f"s{i} AS ({sql})" for i, (sql, _params) in enumerate(first))
+    return f"WITH {with_sql} {last_sql}", [p for _sql, params in batch for p in params]
 
 
 def tenant_actor(tenant_id):
@@ -99,14 +157,21 @@ def summary_days(*, tenant_id, start, end):
 
 
 def summaries_rebuild_day(*, tenant_id, begin):
+    """One UTC day: the 5-minute rows by the SQL aggregate over the calls, the coarser levels summed from them."""
     low, high = int(begin.timestamp()), int(begin.timestamp()) + 86400
+    vendor = connection.vendor
+    (fine, fine_measures), *coarser = SUMMARY_LEVELS
     with transaction.atomic(), connection.cursor() as cursor:
         for model, _measures in SUMMARY_LEVELS:
             model.objects.visible_to(tenant_actor(tenant_id)).filter(bucket__gte=low, bucket__lt=high).delete()
         where = "tenant_id = %s AND calldate >= %s AND calldate < %s"
         params = [tenant_id, *(connection.ops.adapt_datetimefield_value(t) for t in (begin, begin + dt.timedelta(1)))]
-        for _model, sql in summary_statements(where=where, sign=1):
-            cursor.execute(sql, params)
+        table = fine._meta.db_table
+        sql = upsert_sql(vendor, Cdr._meta.db_table, table, fine.bucket_seconds, fine.keys, fine_measures, 1, where)
+        cursor.execute(sql, params)
+        for model, measures in coarser:
+            sql = rollup_sql(table, model._meta.db_table, model.bucket_seconds, model.keys, measures)
+            cursor.execute(sql, [tenant_id, low, high])
 
 
 # definitions ------------------------------------------------------------------------------------------
@@ -282,6 +347,20 @@ def schedule_beat_sync(*, schedule):
     if schedule.periodic_task_id != task.pk:
         schedule.periodic_task = task
         schedule.save(update_fields=["periodic_task"])
+
+
+def schedules_rezone(*, tenant):
+    """Move the beat entries of a tenant's schedules to the tenant's current zone (after it changed), so each
+    still fires at its local time; the periods they cover are computed in that zone at run time anyway.
+
+    Called on every save of a tenant (apps.py connects it); schedules already in the zone are left alone."""
+    schedules = ReportSchedule.objects.visible_to(tenant_actor(tenant.pk)).select_related(
+        "tenant", "periodic_task__crontab"
+    )
+    for schedule in schedules:
+        task = schedule.periodic_task
+        if task is None or task.crontab is None or str(task.crontab.timezone) != schedule.tenant.timezone:
+            schedule_beat_sync(schedule=schedule)
 
 
 def parse_time(value):

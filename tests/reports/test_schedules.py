@@ -202,3 +202,35 @@ def test_schedule_fire_task_is_what_beat_calls(media, make_call):
     assert schedule.periodic_task.task == schedule_fire_task.name
     assert json.loads(schedule.periodic_task.args) == [schedule.pk]
     assert ReportSchedule.objects.get(pk=schedule.pk).periodic_task.enabled
+
+
+def beat_next_fire(task, after):
+    """When beat would next fire `task` after `after` (UTC), from django-celery-beat's own crontab schedule."""
+    task.refresh_from_db()
+    cron = task.crontab.schedule
+    start, delta, _now = cron.remaining_delta(after)
+    return (start + delta).astimezone(dt.UTC)
+
+
+def test_tenant_zone_change_moves_its_schedules_beat_entries(media, make_call, django_capture_on_commit_callbacks):
+    tenant = tenant_create(slug="mover", name="Mover", timezone="Europe/Prague")
+    schedule, admin = make_schedule(tenant, make_call, [], recipient_users=[], recipients=["noc@example.com"])
+    from apps.users.actor import actor_for_user
+
+    weekly = schedule_create(actor=actor_for_user(admin), report=schedule.report_id, frequency="weekly", weekday=2,
+                             time="18:30", recipients=["noc@example.com"])  # fmt: skip
+    after = dt.datetime(2024, 7, 1, 12, 0, tzinfo=dt.UTC)  # a Monday
+    assert beat_next_fire(schedule.periodic_task, after) == local("Europe/Prague", "2024-07-02 07:00")
+    response = token_client(admin).patch(
+        f"/api/v1/tenants/{tenant.pk}/", {"timezone": "America/New_York"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    for item, expected in ((schedule, "2024-07-02 07:00"), (weekly, "2024-07-03 18:30")):
+        task = ReportSchedule.objects.get(pk=item.pk).periodic_task
+        assert str(task.crontab.timezone) == "America/New_York"
+        # the oracle: the local wall-clock time in the new zone, converted by zoneinfo
+        assert beat_next_fire(task, after) == local("America/New_York", expected)
+    # a save that keeps the zone (a rename) leaves the entries as they are
+    crontab_ids = {s.periodic_task.crontab_id for s in ReportSchedule.objects.filter(tenant=tenant)}
+    token_client(admin).patch(f"/api/v1/tenants/{tenant.pk}/", {"name": "Renamed"}, format="json")
+    assert {s.periodic_task.crontab_id for s in ReportSchedule.objects.filter(tenant=tenant)} == crontab_ids

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.capture.services import capture_import_file
-from apps.cdr.services import cdr_create, cdr_delete
+from apps.cdr.services import cdr_bulk_write, cdr_create, cdr_delete
 from apps.core.actor import system_actor
 from apps.reports.services import summaries_rebuild
 from apps.tenants.models import Tenant
@@ -32,17 +33,17 @@ call = st.fixed_dictionaries(
 )
 step = st.one_of(
     st.tuples(st.just("add"), call),
+    st.tuples(st.just("batch"), st.lists(call, min_size=2, max_size=4)),
     st.tuples(st.just("import"), st.sampled_from(FILES)),
     st.tuples(st.just("delete"), st.integers(0, 50)),
 )
 
 
-def add_call(tenant, c, n):
+def call_fields(c, n, callid=None):
     start = dt.datetime(2024, 3, 9, 22, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=c["minute"], seconds=n % 60)
     answered = c["code"] == 200
-    return cdr_create(
-        tenant=tenant,
-        callid=f"prop-{n}",
+    return dict(
+        callid=callid or f"prop-{n}",
         calldate=start,
         callend=start + dt.timedelta(seconds=c["talk"] + 3),
         duration=c["talk"] + 3,
@@ -60,6 +61,22 @@ def add_call(tenant, c, n):
     )
 
 
+def add_call(tenant, c, n):
+    return cdr_create(tenant=tenant, **call_fields(c, n))
+
+
+def add_batch(tenant, calls, n):
+    """Several calls in one write (the seeding path: COPY on PostgreSQL), summed per key before the upsert."""
+    from apps.cdr.models import Cdr
+
+    calls = [Cdr(**call_fields(c, n + i, callid=f"prop-batch-{n}-{i}")) for i, c in enumerate(calls)]
+    skip = {"id", "tenant", "created_at", "custom_headers"}
+    columns = tuple(f.name for f in Cdr._meta.concrete_fields if f.name not in skip)
+    rows = [tuple(getattr(cdr, name) for name in columns) for cdr in calls]
+    with transaction.atomic():
+        cdr_bulk_write(tenant=tenant, columns=columns, rows=rows, created_at=dt.datetime(2024, 3, 10, tzinfo=dt.UTC))
+
+
 @pytest.mark.django_db
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=14))
@@ -75,6 +92,11 @@ def test_summaries_equal_a_rebuild_after_any_sequence(steps, settings_media):
     for n, (kind, value) in enumerate(steps):
         if kind == "add":
             stored.append(add_call(tenant, value, n).pk)
+        elif kind == "batch":
+            add_batch(tenant, value, n)
+            from apps.cdr.models import Cdr
+
+            stored = list(Cdr.objects.filter(tenant=tenant).values_list("pk", flat=True))
         elif kind == "import":
             capture_import_file(tenant=tenant, id_sensor=1, path=CAPTURES / value)  # again: nothing changes
             from apps.cdr.models import Cdr

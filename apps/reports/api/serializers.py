@@ -38,7 +38,11 @@ class CallFiltersFieldSchema(OpenApiSerializerFieldExtension):
             value = dict(parameter["schema"])
             if value.get("type") == "array":
                 item = value["items"]
-                value = {"anyOf": [item, {"type": "string", "pattern": r"^-?[0-9]+(,-?[0-9]+)*$"}]}
+                # the text form's numbers get one digit fewer than the item's maximum (2**63 - 1 unless stated),
+                # so every text the schema allows is in range, as the call search requires
+                digits = len(str(int(item.get("maximum", 2**63 - 1)))) - 1
+                number = rf"-?[0-9]{{1,{digits}}}"
+                value = {"anyOf": [item, {"type": "string", "pattern": rf"^{number}(,{number})*$"}]}
             properties[parameter["name"]] = {**value, "description": parameter.get("description", "")}
         return {
             "type": "object",
