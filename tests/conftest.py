@@ -2,6 +2,8 @@
 
 import datetime as dt
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,26 @@ pytest_plugins = ["tests.strict_skips", "tests.celery_worker"]  # strict_skips f
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("VOIPMON_SHARED_DIR", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues(tmp_path_factory):
+    """Pages in the tests speak the committed catalogues: *.mo files are build output (not committed, as
+    `make run` compiles them), so each test run compiles locale/*.po once with GNU msgfmt."""
+    from django.test import override_settings
+
+    if not shutil.which("msgfmt"):
+        yield None  # tests/test_locale.py fails on its own, naming the missing tool
+        return
+    root = tmp_path_factory.mktemp("locale")
+    for po in sorted((REPO / "locale").glob("*/LC_MESSAGES/django.po")):
+        target = root / po.parent.relative_to(REPO / "locale")
+        target.mkdir(parents=True)
+        subprocess.run(["msgfmt", "-o", str(target / "django.mo"), str(po)], check=True, timeout=120)
+    with override_settings(LOCALE_PATHS=[str(root)]):
+        yield root
+
+
 PASSWORD = "s3cret-Pa55"
 
 

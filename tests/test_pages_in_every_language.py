@@ -21,7 +21,7 @@ from apps.users.services import user_create, user_language_set
 from tests.a11y import assert_accessible
 from tests.accounts.test_browser import SHOTS, browser_page, pytestmark  # noqa: F401  (fixture and markers)
 from tests.accounts.test_browser_home import block_outside_requests
-from tests.conftest import PASSWORD, SHARED
+from tests.conftest import PASSWORD, REPO, SHARED
 
 CAPTURE = SHARED / "captures" / "sip_g711u_call_both_ways_loss_bye.pcap"
 NOT_OURS = ("admin", "api-docs")
@@ -30,11 +30,9 @@ NOT_OURS = ("admin", "api-docs")
 def catalogue(language, tmp_path):
     """The committed catalogue of `language`, compiled by msgfmt and read by Python's own gettext: the
     oracle for what each English label must read as (not Django's translation machinery)."""
-    from django.conf import settings
-
     if language == "en":
         return gettext.NullTranslations()
-    po = settings.LOCALE_PATHS[0] / language / "LC_MESSAGES" / "django.po"
+    po = REPO / "locale" / language / "LC_MESSAGES" / "django.po"
     mo = tmp_path / f"{language}.mo"
     subprocess.run(["msgfmt", "-o", str(mo), str(po)], check=True)
     with mo.open("rb") as handle:

@@ -9,6 +9,7 @@ pattern excludes it."""
 
 import copy
 import functools
+import json
 
 import pytest
 import schemathesis
@@ -57,7 +58,7 @@ def test_bodies_the_schema_allows_are_accepted(variant, tenant_a, client):
     def check(case):
         hours = case.body.get("active_hours", [])
         # DRF refuses a NUL in any text field, a project-wide gap of the schema (left to its owner)
-        assume("\x00" not in case.body.get("name", ""))
+        assume("\\u0000" not in json.dumps(case.body))  # in the name, a filter, a param or an action
         assume(len(hours) != 2 or hours[0] != hours[1])  # [from, to) of zero hours: a cross-item rule
         response = client.post(URL, case.body, content_type="application/json")
         assert response.status_code == 201, (case.body, response.content)

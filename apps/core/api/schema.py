@@ -125,7 +125,9 @@ class VoipmonAutoSchema(AutoSchema):
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
         if trimmed_and_required(field) and schema.get("type") == "string" and "pattern" not in schema:
-            schema["pattern"] = r"\S"  # spaces alone are trimmed to a blank, which is refused
+            # spaces alone are trimmed to a blank, which is refused; Python's strip() also takes the
+            # separators \x1c-\x1f and \x85, which a JSON Schema (ECMA) \s does not name
+            schema["pattern"] = r"[^\s\x1c-\x1f\x85]"
 
     def _get_filter_parameters(self):
         """Each filter's bounds and format, from the validators of the form field that parses it."""
