@@ -75,7 +75,10 @@ def pytest_make_collect_report(collector):
 
 def pytest_terminal_summary(terminalreporter):
     """How many tests ran (passed or failed) on this database, and what skipped; also written to
-    $VOIPMON_TESTS_COUNT_FILE for .ci/run, which prints one line per pass."""
+    $VOIPMON_TESTS_COUNT_FILE for .ci/run, which prints one line per pass. Under pytest-xdist only the
+    controller, which sees every worker's reports, counts."""
+    if hasattr(terminalreporter.config, "workerinput"):  # an xdist worker (its environment is inherited)
+        return
     stats = terminalreporter.stats
     ran = sum(1 for key in ("passed", "failed", "xfailed", "xpassed") for r in stats.get(key, ()) if r.when == "call")
     skipped = stats.get("skipped", ())
