@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.exceptions import InvalidInput
 from apps.core.pages import page_view
-from apps.core.webforms import require_tenant_admin
 
 from .selectors import branding_get
 from .services import TEXT_FIELDS, branding_update
@@ -45,9 +44,8 @@ FIELDS = (*TEXT_FIELDS, "share_host")
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def branding_page(request, actor):
-    require_tenant_admin(actor)
     status, error = 200, None
     if request.method == "POST":
         form = BrandingForm(request.POST, request.FILES)

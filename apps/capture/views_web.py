@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.exceptions import InvalidInput
 from apps.core.pages import page_view
-from apps.core.webforms import require_tenant_admin
 
 from .selectors import capture_settings_get
 from .services import capture_settings_update
@@ -35,9 +34,8 @@ class CaptureSettingsForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def capture_settings_page(request, actor):
-    require_tenant_admin(actor)
     status, error = 200, None
     if request.method == "POST":
         form = CaptureSettingsForm(request.POST)

@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from .api import hooks
 from .exceptions import AppError
+from .webforms import require_tenant_admin
 
 
-def page_view(*, plain=False):
-    """Decorate `view(request, actor, ...)`: signed-in users only, rendered in the actor's time zone;
-    an AppError becomes its status with its message (a page, or plain text with `plain` for files)."""
+def page_view(*, plain=False, tenant_admin=False):
+    """Decorate `view(request, actor, ...)`: signed-in users only (with `tenant_admin`, a tenant's
+    administrators only), rendered in the actor's time zone; an AppError becomes its status with its
+    message (a page, or plain text with `plain` for files)."""
 
     def wrap(view):
         @login_required
@@ -26,6 +28,8 @@ def page_view(*, plain=False):
         def run(request, *args, **kwargs):
             actor = hooks.actor_for_user(request.user)
             try:
+                if tenant_admin:
+                    require_tenant_admin(actor)
                 with timezone.override(actor.timezone):
                     return view(request, actor, *args, **kwargs)
             except AppError as exc:

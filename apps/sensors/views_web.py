@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.exceptions import Conflict, InvalidInput
 from apps.core.pages import page_view
-from apps.core.webforms import require_tenant_admin
 
 from .selectors import sensor_get, sensor_list
 from .services import sensor_create, sensor_delete, sensor_hep_key_issue, sensor_update
@@ -50,9 +49,8 @@ class HepForm(forms.Form):
 
 
 @require_GET
-@page_view()
+@page_view(tenant_admin=True)
 def sensors_page(request, actor):
-    require_tenant_admin(actor)
     return render(request, "web/tenant/sensors.html", {"sensors": list(sensor_list(actor=actor))})
 
 
@@ -85,23 +83,20 @@ def _sensor_form_page(request, actor, sensor=None):
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def sensor_new(request, actor):
-    require_tenant_admin(actor)
     return _sensor_form_page(request, actor)
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def sensor_edit(request, actor, pk):
-    require_tenant_admin(actor)
     return _sensor_form_page(request, actor, sensor_get(actor=actor, sensor_id=pk))
 
 
 @require_POST
-@page_view()
+@page_view(tenant_admin=True)
 def sensor_delete_view(request, actor, pk):
-    require_tenant_admin(actor)
     sensor = sensor_get(actor=actor, sensor_id=pk)
     number = sensor.id_sensor
     sensor_delete(actor=actor, sensor=sensor)
@@ -110,10 +105,9 @@ def sensor_delete_view(request, actor, pk):
 
 
 @require_POST
-@page_view()
+@page_view(tenant_admin=True)
 def sensor_hep_key(request, actor, pk):
     """A new HEP key: shown on this answer only (never stored in clear, never in a redirect)."""
-    require_tenant_admin(actor)
     sensor = sensor_get(actor=actor, sensor_id=pk)
     hep = HepForm(request.POST)
     key, error, status = None, None, 200

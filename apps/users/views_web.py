@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.capabilities import CAPABILITY_FLAGS
 from apps.core.exceptions import Conflict, InvalidInput
 from apps.core.pages import page_view
-from apps.core.webforms import require_tenant_admin
 
 from .forms_web import INHERIT, NO, YES, FlagsForm, GroupForm, UserForm
 from .selectors import user_get, user_list, usergroup_get, usergroup_list
@@ -29,16 +28,14 @@ from .services import (
 
 
 @require_GET
-@page_view()
+@page_view(tenant_admin=True)
 def tenant_admin_index(request, actor):
-    require_tenant_admin(actor)
     return render(request, "web/tenant/index.html", {"tenant": request.user.tenant})
 
 
 @require_GET
-@page_view()
+@page_view(tenant_admin=True)
 def users_page(request, actor):
-    require_tenant_admin(actor)
     users = list(user_list(actor=actor))
     rows = [{"user": u, "flags": sorted(u.effective_flags()) if not u.is_admin else None} for u in users]
     return render(request, "web/tenant/users.html", {"rows": rows})
@@ -105,16 +102,14 @@ def _user_form_page(request, actor, user=None):
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def user_new(request, actor):
-    require_tenant_admin(actor)
     return _user_form_page(request, actor)
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def user_edit(request, actor, pk):
-    require_tenant_admin(actor)
     return _user_form_page(request, actor, user_get(actor=actor, user_id=pk))
 
 
@@ -122,9 +117,8 @@ def user_edit(request, actor, pk):
 
 
 @require_GET
-@page_view()
+@page_view(tenant_admin=True)
 def groups_page(request, actor):
-    require_tenant_admin(actor)
     groups = [
         {"group": g, "flags": [f for f in CAPABILITY_FLAGS if getattr(g, f)]} for g in usergroup_list(actor=actor)
     ]
@@ -160,23 +154,20 @@ def _group_form_page(request, actor, group=None):
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def group_new(request, actor):
-    require_tenant_admin(actor)
     return _group_form_page(request, actor)
 
 
 @require_http_methods(["GET", "POST"])
-@page_view()
+@page_view(tenant_admin=True)
 def group_edit(request, actor, pk):
-    require_tenant_admin(actor)
     return _group_form_page(request, actor, usergroup_get(actor=actor, group_id=pk))
 
 
 @require_POST
-@page_view()
+@page_view(tenant_admin=True)
 def group_delete_view(request, actor, pk):
-    require_tenant_admin(actor)
     group = usergroup_get(actor=actor, group_id=pk)
     name = group.name
     usergroup_delete(actor=actor, group=group)
